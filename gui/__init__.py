@@ -1,0 +1,1 @@
+"""OrderDesk: a desktop order-management desk. See DESIGN.md for the layering."""

@@ -1,0 +1,469 @@
+"""Orders in the field's terms: ticket, order, fill, side, strategy, status and its transitions.
+
+Quantities are base-asset amounts and prices are quote-asset per one base unit, always
+`decimal.Decimal`; times are aware UTC `datetime`s. Venue spellings never appear here:
+each venue's `parsing.py` translates to and from these types.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from gui.domain.errors import InvalidTransition, TicketInvalid
+
+
+def utc_now() -> datetime:
+    """The current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class Side(StrEnum):
+    """Which way the order trades the base asset."""
+
+    BUY = "buy"
+    """Buy the base asset, pay the quote asset."""
+    SELL = "sell"
+    """Sell the base asset, receive the quote asset."""
+
+
+class Strategy(StrEnum):
+    """How the order is worked: a simple order type or an execution algorithm."""
+
+    MARKET = "Market"
+    """Fill at once at the best available prices."""
+    LIMIT = "Limit"
+    """Rest until the market trades at the limit price or better."""
+    IOC = "IOC"
+    """Immediate or cancel: fill what crosses the limit now, cancel the rest."""
+    TWAP = "TWAP"
+    """Time-weighted: slice evenly over the duration."""
+    VWAP = "VWAP"
+    """Volume-weighted: slice along the expected volume curve over the duration."""
+    POV = "POV"
+    """Percentage of volume: trade a target fraction of market volume."""
+
+
+ALGO_STRATEGIES: frozenset[Strategy] = frozenset({Strategy.TWAP, Strategy.VWAP, Strategy.POV})
+"""Time-sliced (parent) orders: they have a schedule and can be paused on venues that allow it."""
+LIMIT_STRATEGIES: frozenset[Strategy] = frozenset({Strategy.LIMIT, Strategy.IOC})
+"""Strategies that need a limit price (algos take one optionally)."""
+TIMED_STRATEGIES: frozenset[Strategy] = frozenset({Strategy.TWAP, Strategy.VWAP})
+"""Algos that need a duration."""
+
+
+class TimeInForce(StrEnum):
+    """How long a simple order stays working."""
+
+    GTC = "GTC"
+    """Good till cancelled."""
+    IOC = "IOC"
+    """Immediate or cancel."""
+    FOK = "FOK"
+    """Fill or kill."""
+
+
+class OrderStatus(StrEnum):
+    """One status vocabulary for every venue (FIX/Nautilus style); venues map into it."""
+
+    PENDING_NEW = "pending new"
+    """Journaled and sent; the venue has not answered yet."""
+    OUTCOME_UNKNOWN = "outcome unknown"
+    """The submit's answer was lost; resolved by looking the order up by client order id."""
+    SCHEDULED = "scheduled"
+    """Accepted; waiting for its start time or trigger."""
+    WORKING = "working"
+    """Accepted and working, nothing filled yet."""
+    PARTIALLY_FILLED = "partially filled"
+    """Working with some quantity filled."""
+    PENDING_PAUSE = "pending pause"
+    """Pause sent, not yet confirmed."""
+    PAUSED = "paused"
+    """The venue confirmed the order is paused."""
+    PENDING_RESUME = "pending resume"
+    """Resume sent, not yet confirmed."""
+    PENDING_CANCEL = "pending cancel"
+    """Cancel sent, not yet confirmed."""
+    PENDING_REPLACE = "pending replace"
+    """Amend sent, not yet confirmed."""
+    FILLED = "filled"
+    """Fully filled (terminal)."""
+    CANCELED = "canceled"
+    """Cancelled, possibly after partial fills (terminal)."""
+    REJECTED = "rejected"
+    """The venue refused or failed the order (terminal)."""
+    EXPIRED = "expired"
+    """Ended by its time in force or window without a full fill (terminal)."""
+    UNKNOWN = "unknown"
+    """The venue reported a status we do not know; shown as such, never guessed."""
+
+
+TERMINAL: frozenset[OrderStatus] = frozenset(
+    {OrderStatus.FILLED, OrderStatus.CANCELED, OrderStatus.REJECTED, OrderStatus.EXPIRED}
+)
+"""Nothing more happens to these orders, except late fills being applied."""
+
+PENDING: frozenset[OrderStatus] = frozenset(
+    {
+        OrderStatus.PENDING_NEW,
+        OrderStatus.PENDING_PAUSE,
+        OrderStatus.PENDING_RESUME,
+        OrderStatus.PENDING_CANCEL,
+        OrderStatus.PENDING_REPLACE,
+        OrderStatus.OUTCOME_UNKNOWN,
+    }
+)
+"""A request is in flight or unresolved; buttons wait for the venue's answer."""
+
+WORKING: frozenset[OrderStatus] = frozenset(
+    {
+        OrderStatus.PENDING_NEW,
+        OrderStatus.OUTCOME_UNKNOWN,
+        OrderStatus.SCHEDULED,
+        OrderStatus.WORKING,
+        OrderStatus.PARTIALLY_FILLED,
+        OrderStatus.PENDING_PAUSE,
+        OrderStatus.PAUSED,
+        OrderStatus.PENDING_RESUME,
+        OrderStatus.PENDING_CANCEL,
+        OrderStatus.PENDING_REPLACE,
+        OrderStatus.UNKNOWN,
+    }
+)
+"""Not terminal: what the blotter's Working filter shows and the poller watches."""
+
+CANCELLABLE: frozenset[OrderStatus] = frozenset(
+    {
+        OrderStatus.SCHEDULED,
+        OrderStatus.WORKING,
+        OrderStatus.PARTIALLY_FILLED,
+        OrderStatus.PAUSED,
+        OrderStatus.PENDING_PAUSE,
+        OrderStatus.PENDING_RESUME,
+        OrderStatus.PENDING_REPLACE,
+        OrderStatus.UNKNOWN,
+    }
+)
+"""A cancel request makes sense (the venue knows the order and it is not done)."""
+
+PAUSABLE: frozenset[OrderStatus] = frozenset({OrderStatus.WORKING, OrderStatus.PARTIALLY_FILLED})
+"""A pause request makes sense."""
+
+RESUMABLE: frozenset[OrderStatus] = frozenset({OrderStatus.PAUSED})
+"""A resume request makes sense."""
+
+_LIVE = frozenset({OrderStatus.SCHEDULED, OrderStatus.WORKING, OrderStatus.PARTIALLY_FILLED})
+_ENDS = TERMINAL
+_S = OrderStatus
+_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    _S.PENDING_NEW: _LIVE | _ENDS | {_S.OUTCOME_UNKNOWN, _S.PAUSED, _S.PENDING_CANCEL, _S.UNKNOWN},
+    _S.OUTCOME_UNKNOWN: _LIVE | _ENDS | {_S.PAUSED, _S.PENDING_CANCEL, _S.UNKNOWN},
+    _S.SCHEDULED: _LIVE
+    | _ENDS
+    | {_S.PENDING_PAUSE, _S.PAUSED, _S.PENDING_CANCEL, _S.PENDING_REPLACE, _S.UNKNOWN},
+    _S.WORKING: _LIVE
+    | _ENDS
+    | {_S.PENDING_PAUSE, _S.PAUSED, _S.PENDING_CANCEL, _S.PENDING_REPLACE, _S.UNKNOWN},
+    # Fills are never undone, so a partially filled order does not go back to plain working.
+    _S.PARTIALLY_FILLED: _ENDS
+    | {_S.PENDING_PAUSE, _S.PAUSED, _S.PENDING_CANCEL, _S.PENDING_REPLACE, _S.UNKNOWN},
+    # A pending state goes forward when confirmed, or back to the live state when refused.
+    _S.PENDING_PAUSE: _LIVE | _ENDS | {_S.PAUSED, _S.PENDING_CANCEL, _S.UNKNOWN},
+    _S.PAUSED: _LIVE
+    | _ENDS
+    | {_S.PENDING_RESUME, _S.PENDING_CANCEL, _S.PENDING_REPLACE, _S.UNKNOWN},
+    _S.PENDING_RESUME: _LIVE | _ENDS | {_S.PAUSED, _S.PENDING_CANCEL, _S.UNKNOWN},
+    _S.PENDING_CANCEL: _LIVE | _ENDS | {_S.PAUSED, _S.UNKNOWN},
+    _S.PENDING_REPLACE: _LIVE | _ENDS | {_S.PAUSED, _S.PENDING_CANCEL, _S.UNKNOWN},
+    _S.UNKNOWN: _LIVE
+    | _ENDS
+    | {_S.PAUSED, _S.PENDING_PAUSE, _S.PENDING_RESUME, _S.PENDING_CANCEL, _S.PENDING_REPLACE},
+    _S.FILLED: frozenset(),
+    _S.CANCELED: frozenset(),
+    _S.REJECTED: frozenset(),
+    _S.EXPIRED: frozenset(),
+}
+
+
+def can_transition(old: OrderStatus, new: OrderStatus) -> bool:
+    """Whether an order may move from `old` to `new` (staying put is always allowed)."""
+    return old == new or new in _TRANSITIONS[old]
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    """One execution of part of an order.
+
+    Attributes:
+        fill_id: The venue's id for this fill, unique per venue; how duplicates are dropped.
+        client_order_id: OrderDesk's id of the order filled.
+        venue: Venue name (`"treadfi"`, ...).
+        pair: Instrument, `BASE-QUOTE`.
+        side: Side of the order.
+        quantity: Base-asset amount filled.
+        price: Quote asset per base unit.
+        ts: When the venue says it filled (aware UTC).
+        fee: Fee charged, in `fee_asset`, if the venue says.
+        fee_asset: Asset of `fee`.
+        liquidity: `"maker"`, `"taker"` or `""` when unknown.
+    """
+
+    fill_id: str
+    client_order_id: str
+    venue: str
+    pair: str
+    side: Side
+    quantity: Decimal
+    price: Decimal
+    ts: datetime
+    fee: Decimal | None = None
+    fee_asset: str = ""
+    liquidity: str = ""
+
+    @property
+    def notional(self) -> Decimal:
+        """Quote-asset value of the fill."""
+        return self.quantity * self.price
+
+
+def _decimal_or_none(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.strip())
+    except (InvalidOperation, AttributeError):
+        return None
+    return value if value.is_finite() else None
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """Parse a trader-typed number (`"1,250.5"` allowed) to Decimal, or None if it is not one."""
+    return _decimal_or_none(text.replace(",", "").replace("_", ""))
+
+
+MIN_DURATION_S = 60
+"""Shortest algo window the desk accepts, in seconds."""
+MAX_DURATION_S = 7 * 24 * 3600
+"""Longest algo window the desk accepts, in seconds (one week)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderTicket:
+    """What the trader asks for, before it becomes an order.
+
+    Attributes:
+        venue: Venue name the order goes to (`"treadfi"`, ...).
+        account: Venue account name (Tread.fi: the account display name).
+        pair: `BASE-QUOTE`, e.g. `"BTC-USDT"`.
+        side: Buy or sell.
+        quantity: Base-asset amount; must be > 0.
+        strategy: Order type or algo.
+        limit_price: Quote per base unit; required for Limit and IOC, optional cap/floor for algos.
+        duration_s: Algo window in seconds; required for TWAP and VWAP, optional for POV.
+        pov_target: POV participation as a fraction in (0, 1] (0.1 = 10%); required for POV.
+        time_in_force: For simple orders.
+        notes: Free text kept with the order.
+    """
+
+    venue: str
+    account: str
+    pair: str
+    side: Side
+    quantity: Decimal
+    strategy: Strategy
+    limit_price: Decimal | None = None
+    duration_s: int | None = None
+    pov_target: Decimal | None = None
+    time_in_force: TimeInForce = TimeInForce.GTC
+    notes: str = ""
+
+    def validation_errors(self) -> dict[str, str]:
+        """Every problem with this ticket, as field name -> message a trader understands.
+
+        Returns:
+            An empty dict when the ticket may be sent.
+        """
+        errors: dict[str, str] = {}
+        if not self.venue:
+            errors["venue"] = "Choose a venue."
+        if not self.account:
+            errors["account"] = "Choose an account."
+        base, dash, quote = self.pair.partition("-")
+        if not (dash and base and quote and " " not in self.pair):
+            errors["pair"] = "Pair must look like BASE-QUOTE, e.g. BTC-USDT."
+        if not self.quantity.is_finite() or self.quantity <= 0:
+            errors["quantity"] = "Quantity must be greater than zero."
+        if self.limit_price is not None and (
+            not self.limit_price.is_finite() or self.limit_price <= 0
+        ):
+            errors["limit_price"] = "Limit price must be greater than zero."
+        elif self.limit_price is None and self.strategy in LIMIT_STRATEGIES:
+            errors["limit_price"] = f"A {self.strategy} order needs a limit price."
+        if self.strategy in TIMED_STRATEGIES and self.duration_s is None:
+            errors["duration_s"] = f"A {self.strategy} order needs a duration."
+        if self.duration_s is not None and self.strategy in ALGO_STRATEGIES:
+            if not MIN_DURATION_S <= self.duration_s <= MAX_DURATION_S:
+                errors["duration_s"] = (
+                    f"Duration must be between {MIN_DURATION_S // 60} minute and "
+                    f"{MAX_DURATION_S // 86400} days."
+                )
+        if self.strategy == Strategy.POV:
+            if self.pov_target is None:
+                errors["pov_target"] = "A POV order needs a participation target."
+            elif not (0 < self.pov_target <= 1):
+                errors["pov_target"] = "Participation target must be above 0% and at most 100%."
+        return errors
+
+    def validate(self) -> None:
+        """Raise if the ticket may not be sent.
+
+        Raises:
+            TicketInvalid: With every field's message.
+        """
+        errors = self.validation_errors()
+        if errors:
+            raise TicketInvalid(errors)
+
+
+@dataclass(frozen=True, slots=True)
+class Amendment:
+    """Changes to a working order; None means unchanged.
+
+    Attributes:
+        quantity: New total base-asset quantity (not below what is filled).
+        limit_price: New limit price, quote per base unit.
+        duration_s: New algo window in seconds, from the original start.
+        pov_target: New participation fraction in (0, 1].
+    """
+
+    quantity: Decimal | None = None
+    limit_price: Decimal | None = None
+    duration_s: int | None = None
+    pov_target: Decimal | None = None
+
+    def is_empty(self) -> bool:
+        """True when nothing would change."""
+        return all(
+            value is None
+            for value in (self.quantity, self.limit_price, self.duration_s, self.pov_target)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """One order as OrderDesk knows it; immutable, replaced on every change.
+
+    Attributes:
+        client_order_id: OrderDesk's id, unique, valid for the venue; the blotter's row key.
+        venue: Venue name.
+        account: Venue account name.
+        pair: `BASE-QUOTE`.
+        side: Buy or sell.
+        strategy: Order type or algo.
+        quantity: Total base-asset quantity.
+        status: Current status, moved only through `with_status` (checked transitions).
+        created_ts: When OrderDesk created it (aware UTC).
+        updated_ts: Last change OrderDesk saw (aware UTC).
+        limit_price: Quote per base unit, if any.
+        duration_s: Algo window in seconds, if any.
+        pov_target: Participation fraction, if any.
+        time_in_force: For simple orders.
+        notes: Free text.
+        venue_order_id: The venue's id once it answered.
+        filled_qty: Base-asset quantity filled so far.
+        avg_fill_px: Volume-weighted average fill price, None before the first fill.
+        start_ts: Algo schedule start (aware UTC), if known.
+        end_ts: Algo schedule end (aware UTC), if known.
+        pauses: Paused spans as (start, end or None while still paused), oldest first.
+        reason: Last rejection or failure text from the venue, "" if none.
+    """
+
+    client_order_id: str
+    venue: str
+    account: str
+    pair: str
+    side: Side
+    strategy: Strategy
+    quantity: Decimal
+    status: OrderStatus
+    created_ts: datetime
+    updated_ts: datetime
+    limit_price: Decimal | None = None
+    duration_s: int | None = None
+    pov_target: Decimal | None = None
+    time_in_force: TimeInForce = TimeInForce.GTC
+    notes: str = ""
+    venue_order_id: str | None = None
+    filled_qty: Decimal = Decimal(0)
+    avg_fill_px: Decimal | None = None
+    start_ts: datetime | None = None
+    end_ts: datetime | None = None
+    pauses: tuple[tuple[datetime, datetime | None], ...] = field(default=())
+    reason: str = ""
+
+    @classmethod
+    def from_ticket(
+        cls, ticket: OrderTicket, client_order_id: str, now: datetime | None = None
+    ) -> Order:
+        """A new order in PENDING_NEW for a ticket about to be sent."""
+        ts = now if now is not None else utc_now()
+        return cls(
+            client_order_id=client_order_id,
+            venue=ticket.venue,
+            account=ticket.account,
+            pair=ticket.pair,
+            side=ticket.side,
+            strategy=ticket.strategy,
+            quantity=ticket.quantity,
+            status=OrderStatus.PENDING_NEW,
+            created_ts=ts,
+            updated_ts=ts,
+            limit_price=ticket.limit_price,
+            duration_s=ticket.duration_s,
+            pov_target=ticket.pov_target,
+            time_in_force=ticket.time_in_force,
+            notes=ticket.notes,
+        )
+
+    @property
+    def leaves_qty(self) -> Decimal:
+        """Base-asset quantity still to fill (zero once terminal)."""
+        if self.status in TERMINAL:
+            return Decimal(0)
+        return max(self.quantity - self.filled_qty, Decimal(0))
+
+    @property
+    def fill_fraction(self) -> Decimal:
+        """Filled share of the quantity in [0, 1]."""
+        if self.quantity <= 0:
+            return Decimal(0)
+        return min(self.filled_qty / self.quantity, Decimal(1))
+
+    @property
+    def is_terminal(self) -> bool:
+        """True once nothing more happens to the order."""
+        return self.status in TERMINAL
+
+    def with_status(self, status: OrderStatus, ts: datetime | None = None) -> Order:
+        """This order moved to `status`, with paused spans kept up to date.
+
+        Raises:
+            InvalidTransition: The state machine forbids the move.
+        """
+        if status == self.status:
+            return self
+        if not can_transition(self.status, status):
+            raise InvalidTransition(self.client_order_id, self.status, status)
+        when = ts if ts is not None else utc_now()
+        pauses = self.pauses
+        if status == OrderStatus.PAUSED and (not pauses or pauses[-1][1] is not None):
+            pauses = (*pauses, (when, None))
+        elif (
+            self.status in (OrderStatus.PAUSED, OrderStatus.PENDING_RESUME)
+            and status not in (OrderStatus.PAUSED, OrderStatus.PENDING_RESUME)
+            and pauses
+            and pauses[-1][1] is None
+        ):
+            pauses = (*pauses[:-1], (pauses[-1][0], when))
+        return dataclasses.replace(self, status=status, pauses=pauses, updated_ts=when)

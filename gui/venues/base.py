@@ -1,0 +1,192 @@
+"""The contract every venue adapter fulfils, and the reports it returns.
+
+An adapter (`gui/venues/<venue>/adapter.py`) speaks domain types only: it takes an
+`OrderTicket` or an order's venue id and returns `OrderReport`/`FillReport`s. What a venue
+does natively is declared in its `VenueCapabilities`; the OMS reads that table and never
+calls a method the table says is missing (see shared/venues/cross-venue.md §2).
+
+Required methods: `submit`, `cancel`, `open_orders`, `order`, `find_by_client_order_id`, `aclose`.
+Optional (capability flag): `pause`/`resume` (`pause_resume`), `amend` (`amend`),
+`cancel_all` (`cancel_all`), `pause_all`/`resume_all` (`pause_all`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol, runtime_checkable
+
+from gui.domain.orders import Amendment, OrderStatus, OrderTicket, Side, Strategy
+
+
+@dataclass(frozen=True, slots=True)
+class VenueCapabilities:
+    """What a venue does natively.
+
+    Attributes:
+        strategies: Strategies the venue accepts.
+        pause_resume: Native pause and resume of one order.
+        pause_all: Native pause-all and resume-all.
+        amend: Native amend of quantity/limit/duration/POV target.
+        cancel_all: Native cancel-all.
+        batch_cancel_limit: Orders per native cancel-many call; 0 when there is none.
+        max_client_order_id_len: Longest client order id the venue takes.
+    """
+
+    strategies: frozenset[Strategy]
+    pause_resume: bool = False
+    pause_all: bool = False
+    amend: bool = False
+    cancel_all: bool = False
+    batch_cancel_limit: int = 0
+    max_client_order_id_len: int = 64
+
+
+@dataclass(frozen=True, slots=True)
+class FillReport:
+    """One fill as a venue reported it, in domain units.
+
+    Attributes:
+        fill_id: The venue's fill id (unique per venue); duplicates are dropped by the store.
+        quantity: Base-asset amount.
+        price: Quote per base unit.
+        ts: Aware UTC.
+        fee: Fee in `fee_asset`, if reported.
+        fee_asset: Asset of the fee, "" if unknown.
+        liquidity: `"maker"`, `"taker"` or "".
+    """
+
+    fill_id: str
+    quantity: Decimal
+    price: Decimal
+    ts: datetime
+    fee: Decimal | None = None
+    fee_asset: str = ""
+    liquidity: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderReport:
+    """An order's state as a venue reported it, in domain units.
+
+    Attributes:
+        venue: Venue name.
+        venue_order_id: The venue's order id.
+        client_order_id: Our id as echoed by the venue ("" when the venue lost or lacks it).
+        status: Mapped status (UNKNOWN for a venue status we do not know).
+        venue_status: The venue's own status string, for display and logs.
+        pair: `BASE-QUOTE`.
+        side: Buy or sell.
+        quantity: Total base-asset quantity.
+        filled_qty: Base-asset quantity filled.
+        avg_fill_px: Average fill price, None before any fill.
+        strategy: The strategy, when the venue reports it.
+        account: Account name, when the venue reports it.
+        limit_price: Limit price, None when none.
+        start_ts: Algo schedule start, if any.
+        end_ts: Algo schedule end, if any.
+        paused_ts: When the venue paused it, if it says.
+        resumed_ts: When the venue resumed it, if it says.
+        updated_ts: The venue's last-update time, if it says.
+        reason: Failure or rejection text, "" if none.
+        fills: Fills carried with the report; None when this report carries no fill list
+            (an empty tuple means the venue says there are none).
+    """
+
+    venue: str
+    venue_order_id: str
+    client_order_id: str
+    status: OrderStatus
+    venue_status: str
+    pair: str
+    side: Side
+    quantity: Decimal
+    filled_qty: Decimal
+    avg_fill_px: Decimal | None = None
+    strategy: Strategy | None = None
+    account: str = ""
+    limit_price: Decimal | None = None
+    start_ts: datetime | None = None
+    end_ts: datetime | None = None
+    paused_ts: datetime | None = None
+    resumed_ts: datetime | None = None
+    updated_ts: datetime | None = None
+    reason: str = ""
+    fills: tuple[FillReport, ...] | None = field(default=None)
+
+
+@runtime_checkable
+class VenueClient(Protocol):
+    """A venue account's trading verbs in domain types.
+
+    Every method raises `gui.domain.errors.VenueError` subclasses for venue failures, with the
+    venue's own message kept; `UnsupportedAction` for a capability the venue lacks.
+    """
+
+    @property
+    def venue(self) -> str:
+        """Venue name, e.g. `"treadfi"`."""
+        ...
+
+    @property
+    def account(self) -> str:
+        """The account this client trades."""
+        ...
+
+    @property
+    def capabilities(self) -> VenueCapabilities:
+        """What the venue does natively."""
+        ...
+
+    async def submit(self, ticket: OrderTicket, client_order_id: str) -> OrderReport:
+        """Send a new order; never retried (a lost answer is resolved by client order id)."""
+        ...
+
+    async def cancel(self, venue_order_id: str) -> None:
+        """Ask the venue to cancel one order; the next report shows the outcome."""
+        ...
+
+    async def pause(self, venue_order_id: str) -> None:
+        """Pause one working order (capability `pause_resume`)."""
+        ...
+
+    async def resume(self, venue_order_id: str) -> None:
+        """Resume one paused order (capability `pause_resume`)."""
+        ...
+
+    async def amend(self, venue_order_id: str, amendment: Amendment) -> None:
+        """Change a working order (capability `amend`)."""
+        ...
+
+    async def cancel_all(self) -> None:
+        """Cancel every working order of this account (capability `cancel_all`)."""
+        ...
+
+    async def pause_all(self) -> None:
+        """Pause every working order (capability `pause_all`)."""
+        ...
+
+    async def resume_all(self) -> None:
+        """Resume every paused order (capability `pause_all`)."""
+        ...
+
+    async def open_orders(self) -> list[OrderReport]:
+        """Every non-terminal order of the account, with fills where the venue gives them."""
+        ...
+
+    async def order(self, venue_order_id: str) -> OrderReport:
+        """One order in full, with its fills.
+
+        Raises:
+            VenueNotFound: The venue has no such order.
+        """
+        ...
+
+    async def find_by_client_order_id(self, client_order_id: str) -> OrderReport | None:
+        """The order the venue holds under our client order id, or None if it has none."""
+        ...
+
+    async def aclose(self) -> None:
+        """Close connections."""
+        ...
