@@ -1,0 +1,198 @@
+"""One poll loop per venue account: keeps the store current and says when it cannot.
+
+Each tick asks the venue for its open orders and applies them; orders the store still
+thinks are working but the venue no longer lists (filled, cancelled, expired meanwhile)
+are fetched one by one so their final status and last fills land too. The interval is
+short while orders work and long when idle; `poke()` wakes the loop at once (after a
+submit or an action). A failed tick is reported once per failure streak, marks the venue
+DEGRADED, and the loop carries on with a backoff: it never dies of an exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from datetime import datetime
+
+from gui.domain.errors import VenueError, VenueNotFound
+from gui.domain.orders import utc_now
+from gui.oms.events import ErrorEvent, ErrorKind, Signal, VenueHealth, VenueState
+from gui.oms.store import OrderStore
+from gui.venues.base import VenueClient
+
+log = logging.getLogger(__name__)
+
+FAST_INTERVAL_S = 1.0
+"""Seconds between polls while the account has working orders."""
+SLOW_INTERVAL_S = 5.0
+"""Seconds between polls while it has none."""
+MAX_BACKOFF_S = 30.0
+"""Longest wait between polls while the venue keeps failing."""
+RECONCILE_CONCURRENCY = 4
+"""Order look-ups in flight at once when reconciling orders gone from the open list."""
+
+
+class VenuePoller:
+    """Polls one venue account into the store.
+
+    Args:
+        client: The venue account's client.
+        store: The order store.
+        fast_interval_s: Seconds between polls while orders work.
+        slow_interval_s: Seconds between polls when idle.
+
+    Signals:
+        errors (ErrorEvent): the first failure of a streak, and a note when it recovers.
+        health (VenueHealth): after every tick and on start/stop.
+    """
+
+    def __init__(
+        self,
+        client: VenueClient,
+        store: OrderStore,
+        *,
+        fast_interval_s: float = FAST_INTERVAL_S,
+        slow_interval_s: float = SLOW_INTERVAL_S,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.fast_interval_s = fast_interval_s
+        self.slow_interval_s = slow_interval_s
+        self.errors: Signal[ErrorEvent] = Signal("VenuePoller.errors")
+        self.health: Signal[VenueHealth] = Signal("VenuePoller.health")
+        self.last_success_ts: datetime | None = None
+        self.consecutive_failures = 0
+        self._wake = asyncio.Event()
+        self._running = asyncio.Event()
+        self._running.set()
+        self._task: asyncio.Task[None] | None = None
+        self._state = VenueState.CONNECTING
+        self._last_error = ""
+
+    @property
+    def state(self) -> VenueState:
+        """The account's connection state."""
+        return self._state
+
+    def start(self) -> None:
+        """Start polling in a task owned by this poller (idempotent)."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(
+                self._run(), name=f"poll {self.client.venue}/{self.client.account}"
+            )
+
+    async def stop(self) -> None:
+        """Stop polling and wait for the loop to end."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        self._set_state(VenueState.STOPPED)
+
+    def pause(self) -> None:
+        """Hold polling after the current tick until `resume()`."""
+        self._running.clear()
+
+    def resume(self) -> None:
+        """Continue polling after `pause()`."""
+        self._running.set()
+        self._wake.set()
+
+    def poke(self) -> None:
+        """Poll now instead of waiting out the interval."""
+        self._wake.set()
+
+    def next_interval_s(self) -> float:
+        """Seconds to wait before the next tick, from working orders and failures."""
+        if self.consecutive_failures:
+            return min(self.fast_interval_s * 2**self.consecutive_failures, MAX_BACKOFF_S)
+        working = self.store.working_orders(self.client.venue, self.client.account)
+        return self.fast_interval_s if working else self.slow_interval_s
+
+    async def _run(self) -> None:
+        while True:
+            await self._running.wait()
+            await self.poll_once()
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.next_interval_s())
+
+    async def poll_once(self) -> bool:
+        """One tick: apply open orders, reconcile the ones gone. True if it succeeded."""
+        try:
+            await self._tick()
+        except asyncio.CancelledError:
+            raise
+        except VenueError as exc:
+            self._failed(str(exc), ErrorKind.NETWORK)
+            return False
+        except Exception as exc:  # a bug must not stop the loop, and must be seen
+            log.exception("poll of %s/%s failed", self.client.venue, self.client.account)
+            self._failed(f"internal error while polling: {exc!r}", ErrorKind.INTERNAL)
+            return False
+        if self.consecutive_failures:
+            self.errors.publish(
+                ErrorEvent(
+                    f"polling recovered after {self.consecutive_failures} failed attempt(s)",
+                    ErrorKind.WARNING,
+                    self.client.venue,
+                )
+            )
+        self.consecutive_failures = 0
+        self._last_error = ""
+        self.last_success_ts = utc_now()
+        self._set_state(VenueState.OK)
+        return True
+
+    async def _tick(self) -> None:
+        venue, account = self.client.venue, self.client.account
+        sent_at = time.monotonic()
+        reports = await self.client.open_orders()
+        self.store.apply_reports(reports, observed_at=sent_at)
+        listed = {report.venue_order_id for report in reports}
+        gone = [
+            order
+            for order in self.store.working_orders(venue, account)
+            if order.venue_order_id is not None
+            and order.venue_order_id not in listed
+            and self.store.command_mark(order.client_order_id) < sent_at
+        ]
+        limit = asyncio.Semaphore(RECONCILE_CONCURRENCY)
+
+        async def reconcile(venue_order_id: str) -> None:
+            async with limit:
+                asked_at = time.monotonic()
+                try:
+                    report = await self.client.order(venue_order_id)
+                except VenueNotFound:
+                    log.warning("%s no longer knows order %s", venue, venue_order_id)
+                    return
+                self.store.apply_reports([report], observed_at=asked_at)
+
+        await asyncio.gather(
+            *(reconcile(order.venue_order_id) for order in gone if order.venue_order_id)
+        )
+
+    def _failed(self, message: str, kind: ErrorKind) -> None:
+        self.consecutive_failures += 1
+        if self.consecutive_failures == 1 or message != self._last_error:
+            self.errors.publish(
+                ErrorEvent(f"polling failed: {message}", kind, self.client.venue)
+            )
+        self._last_error = message
+        self._set_state(VenueState.DEGRADED)
+
+    def _set_state(self, state: VenueState) -> None:
+        self._state = state
+        self.health.publish(
+            VenueHealth(
+                self.client.venue,
+                self.client.account,
+                state,
+                self.last_success_ts,
+                self._last_error,
+            )
+        )

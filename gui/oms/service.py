@@ -1,0 +1,363 @@
+"""OrderService: the trading verbs the desk calls, in domain types.
+
+Submit: validate the ticket, give the order a client order id, add it to the store as
+PENDING_NEW, send it once (never retried), apply the venue's answer. A lost answer leaves
+the order OUTCOME_UNKNOWN and is resolved by looking the order up by its client order id.
+
+Cancel / pause / resume / amend take client order ids and return one `ActionResult` per
+order. An order gets the pending status when its request is sent, and only the venue's
+report moves it on: buttons follow confirmed status. Bulk calls run the per-order requests
+concurrently, bounded per venue. Failures reach the error pane with the venue's words.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from gui.domain.errors import (
+    OrderDeskError,
+    TicketInvalid,
+    UnsupportedAction,
+    VenueError,
+    VenueRejected,
+    VenueTransportError,
+)
+from gui.domain.orders import (
+    CANCELLABLE,
+    PAUSABLE,
+    RESUMABLE,
+    TERMINAL,
+    Amendment,
+    Order,
+    OrderStatus,
+    OrderTicket,
+)
+from gui.oms.events import ErrorEvent, ErrorKind, Signal
+from gui.oms.store import OrderStore
+from gui.venues.base import VenueClient
+
+log = logging.getLogger(__name__)
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+MAX_CONCURRENT_REQUESTS_PER_VENUE = 8
+"""Per-order requests in flight at once per venue account during a bulk action."""
+
+
+def new_client_order_id() -> str:
+    """A unique client order id: `OD` + 8 random + 10 time characters (Crockford base32).
+
+    20 characters of `[0-9A-Z]`, valid on every venue (KuCoin: <= 40 of `[A-Za-z0-9_-]`;
+    Tread.fi and ZenOTC: <= 64). Random characters come first so the first nine
+    alphanumerics (Tread.fi's exchange client id is `TL` + those) differ between orders.
+    """
+    random_part = "".join(secrets.choice(_CROCKFORD) for _ in range(8))
+    millis = time.time_ns() // 1_000_000
+    time_part = ""
+    for _ in range(10):
+        millis, digit = divmod(millis, 32)
+        time_part = _CROCKFORD[digit] + time_part
+    return f"OD{random_part}{time_part}"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    """The outcome of one order's request in a (bulk) action.
+
+    Attributes:
+        client_order_id: The order.
+        ok: True when the venue accepted the request (the order's report shows the effect).
+        message: Why not, in the venue's words or ours; "" when ok.
+    """
+
+    client_order_id: str
+    ok: bool
+    message: str = ""
+
+
+class OrderService:
+    """Submit and manage orders across venue accounts.
+
+    Args:
+        store: The order store.
+        clients: Venue clients keyed by (venue, account).
+
+    Signals:
+        errors (ErrorEvent): every failure the trader must see (validation, rejection,
+            network), also those the store reports.
+    """
+
+    def __init__(self, store: OrderStore, clients: Mapping[tuple[str, str], VenueClient]) -> None:
+        self.store = store
+        self.errors: Signal[ErrorEvent] = Signal("OrderService.errors")
+        self._clients = dict(clients)
+        self._limits = {key: asyncio.Semaphore(MAX_CONCURRENT_REQUESTS_PER_VENUE) for key in clients}
+        self._resolving: set[asyncio.Task[None]] = set()
+        store.problems.subscribe(self.errors.publish)
+
+    @property
+    def accounts(self) -> dict[str, list[str]]:
+        """Venue name -> account names this service can trade."""
+        result: dict[str, list[str]] = {}
+        for venue, account in self._clients:
+            result.setdefault(venue, []).append(account)
+        return result
+
+    def client_for(self, venue: str, account: str) -> VenueClient:
+        """The client of a venue account.
+
+        Raises:
+            KeyError: No such venue account is configured.
+        """
+        return self._clients[(venue, account)]
+
+    # -- submit ----------------------------------------------------------------------------
+
+    async def submit(self, ticket: OrderTicket) -> Order:
+        """Send a new order.
+
+        Returns:
+            The order in its state after the venue's answer: working or scheduled when
+            accepted, REJECTED (with the venue's reason) when refused, OUTCOME_UNKNOWN when
+            the answer was lost (resolution then runs in the background).
+
+        Raises:
+            TicketInvalid: The ticket failed validation; nothing was stored or sent.
+        """
+        errors = ticket.validation_errors()
+        client = self._clients.get((ticket.venue, ticket.account))
+        if client is None and "venue" not in errors:
+            errors["account"] = f"No account {ticket.account!r} on {ticket.venue}."
+        elif client is not None and ticket.strategy not in client.capabilities.strategies:
+            errors["strategy"] = f"{ticket.venue} does not offer {ticket.strategy} orders."
+        if errors:
+            invalid = TicketInvalid(errors)
+            self.errors.publish(ErrorEvent(str(invalid), ErrorKind.VALIDATION, ticket.venue))
+            raise invalid
+        assert client is not None
+        client_order_id = new_client_order_id()
+        self.store.add(Order.from_ticket(ticket, client_order_id))
+        sent_at = time.monotonic()
+        try:
+            report = await client.submit(ticket, client_order_id)
+        except VenueTransportError as exc:
+            self._report(exc, client_order_id, "submit")
+            self.store.set_status(client_order_id, OrderStatus.OUTCOME_UNKNOWN, str(exc))
+            self._spawn(self._resolve_unknown(client, client_order_id))
+        except VenueError as exc:
+            self._report(exc, client_order_id, "submit")
+            status = (
+                OrderStatus.REJECTED
+                if isinstance(exc, VenueRejected)
+                else OrderStatus.OUTCOME_UNKNOWN
+            )
+            self.store.set_status(client_order_id, status, exc.venue_message)
+            if status == OrderStatus.OUTCOME_UNKNOWN:
+                self._spawn(self._resolve_unknown(client, client_order_id))
+        else:
+            self.store.apply_report(report, client_order_id=client_order_id, observed_at=sent_at)
+        order = self.store.get(client_order_id)
+        assert order is not None
+        return order
+
+    async def _resolve_unknown(self, client: VenueClient, client_order_id: str) -> None:
+        """Look a lost submit up by client order id; never send the create again."""
+        for delay_s in (0.5, 1.0, 2.0, 4.0, 8.0):
+            await asyncio.sleep(delay_s)
+            sent_at = time.monotonic()
+            try:
+                report = await client.find_by_client_order_id(client_order_id)
+            except VenueError as exc:
+                log.info("lookup of %s failed: %s", client_order_id, exc)
+                continue
+            if report is not None:
+                self.store.apply_report(
+                    report, client_order_id=client_order_id, observed_at=sent_at
+                )
+                return
+            self.store.set_status(
+                client_order_id,
+                OrderStatus.REJECTED,
+                "the venue has no order with this client order id: it was never placed",
+            )
+            return
+        self.errors.publish(
+            ErrorEvent(
+                "the outcome of this order is still unknown; check it on the venue",
+                ErrorKind.NETWORK,
+                client.venue,
+                client_order_id,
+            )
+        )
+
+    # -- actions on working orders -----------------------------------------------------------
+
+    async def cancel(self, client_order_ids: Iterable[str]) -> list[ActionResult]:
+        """Cancel orders (one request each, concurrently within each venue's bound)."""
+        return await self._bulk(
+            client_order_ids,
+            "cancel",
+            CANCELLABLE,
+            OrderStatus.PENDING_CANCEL,
+            lambda client, order_id: client.cancel(order_id),
+        )
+
+    async def pause(self, client_order_ids: Iterable[str]) -> list[ActionResult]:
+        """Pause working orders on venues that pause natively."""
+        return await self._bulk(
+            client_order_ids,
+            "pause",
+            PAUSABLE,
+            OrderStatus.PENDING_PAUSE,
+            lambda client, order_id: client.pause(order_id),
+        )
+
+    async def resume(self, client_order_ids: Iterable[str]) -> list[ActionResult]:
+        """Resume paused orders on venues that pause natively."""
+        return await self._bulk(
+            client_order_ids,
+            "resume",
+            RESUMABLE,
+            OrderStatus.PENDING_RESUME,
+            lambda client, order_id: client.resume(order_id),
+        )
+
+    async def amend(self, client_order_id: str, amendment: Amendment) -> ActionResult:
+        """Change a working order's quantity, limit, duration or POV target."""
+        if amendment.is_empty():
+            return ActionResult(client_order_id, False, "nothing to change")
+        [result] = await self._bulk(
+            [client_order_id],
+            "amend",
+            CANCELLABLE - {OrderStatus.PENDING_REPLACE},
+            OrderStatus.PENDING_REPLACE,
+            lambda client, order_id: client.amend(order_id, amendment),
+        )
+        return result
+
+    async def _bulk(
+        self,
+        client_order_ids: Iterable[str],
+        action: str,
+        allowed: frozenset[OrderStatus],
+        pending: OrderStatus,
+        send: Callable[[VenueClient, str], Awaitable[None]],
+    ) -> list[ActionResult]:
+        jobs = [
+            self._one(client_order_id, action, allowed, pending, send)
+            for client_order_id in dict.fromkeys(client_order_ids)
+        ]
+        return list(await asyncio.gather(*jobs))
+
+    async def _one(
+        self,
+        client_order_id: str,
+        action: str,
+        allowed: frozenset[OrderStatus],
+        pending: OrderStatus,
+        send: Callable[[VenueClient, str], Awaitable[None]],
+    ) -> ActionResult:
+        order = self.store.get(client_order_id)
+        refusal = self._refusal(order, client_order_id, action, allowed)
+        if refusal is not None:
+            venue = "" if order is None else order.venue
+            self.errors.publish(
+                ErrorEvent(f"{action} not sent: {refusal}", ErrorKind.REJECTED, venue, client_order_id)
+            )
+            return ActionResult(client_order_id, False, refusal)
+        assert order is not None and order.venue_order_id is not None
+        client = self._clients[(order.venue, order.account)]
+        async with self._limits[(order.venue, order.account)]:
+            previous = order.status
+            self.store.set_status(client_order_id, pending)
+            try:
+                await send(client, order.venue_order_id)
+            except (VenueError, UnsupportedAction) as exc:
+                self._report(exc, client_order_id, action)
+                await self._refresh(client, client_order_id, fallback=previous)
+                return ActionResult(client_order_id, False, _message(exc))
+            await self._refresh(client, client_order_id, fallback=None)
+        return ActionResult(client_order_id, True)
+
+    def _refusal(
+        self,
+        order: Order | None,
+        client_order_id: str,
+        action: str,
+        allowed: frozenset[OrderStatus],
+    ) -> str | None:
+        if order is None:
+            return f"no order {client_order_id}"
+        if order.status not in allowed:
+            return f"cannot {action} an order that is {order.status}"
+        if order.venue_order_id is None:
+            return f"cannot {action} before the venue has acknowledged the order"
+        client = self._clients.get((order.venue, order.account))
+        if client is None:
+            return f"no client for {order.venue}/{order.account}"
+        capabilities = client.capabilities
+        if action in ("pause", "resume") and not capabilities.pause_resume:
+            return f"{order.venue} cannot {action} orders"
+        if action == "amend" and not capabilities.amend:
+            return f"{order.venue} cannot amend orders"
+        return None
+
+    async def _refresh(
+        self, client: VenueClient, client_order_id: str, fallback: OrderStatus | None
+    ) -> None:
+        """Fetch the order after a request so the blotter shows the venue's own word."""
+        order = self.store.get(client_order_id)
+        assert order is not None and order.venue_order_id is not None
+        sent_at = time.monotonic()
+        try:
+            report = await client.order(order.venue_order_id)
+        except VenueError as exc:
+            log.info("refresh of %s failed: %s", client_order_id, exc)
+            current = self.store.get(client_order_id)
+            if fallback is not None and current is not None and current.status not in TERMINAL:
+                self.store.set_status(client_order_id, fallback)
+            return
+        self.store.apply_report(report, client_order_id=client_order_id, observed_at=sent_at)
+        current = self.store.get(client_order_id)
+        if (
+            fallback is not None
+            and current is not None
+            and current.status not in TERMINAL
+            and current.status != fallback
+            and current.status in (OrderStatus.PENDING_CANCEL, OrderStatus.PENDING_PAUSE,
+                                   OrderStatus.PENDING_RESUME, OrderStatus.PENDING_REPLACE)
+        ):
+            # The venue refused and its report did not move the order: back to before.
+            self.store.set_status(client_order_id, fallback)
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _report(self, exc: OrderDeskError, client_order_id: str, action: str) -> None:
+        kind = (
+            ErrorKind.REJECTED
+            if isinstance(exc, (VenueRejected, UnsupportedAction))
+            else ErrorKind.NETWORK
+        )
+        venue = getattr(exc, "venue", "")
+        self.errors.publish(
+            ErrorEvent(f"{action} failed: {_message(exc)}", kind, venue, client_order_id)
+        )
+
+    def _spawn(self, coroutine: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._resolving.add(task)
+        task.add_done_callback(self._resolving.discard)
+
+    async def aclose(self) -> None:
+        """Cancel and await background resolution tasks."""
+        for task in list(self._resolving):
+            task.cancel()
+        await asyncio.gather(*self._resolving, return_exceptions=True)
+
+
+def _message(exc: OrderDeskError) -> str:
+    return exc.venue_message if isinstance(exc, VenueError) else str(exc)

@@ -1,0 +1,326 @@
+"""OrderStore: the one in-memory truth about orders and fills.
+
+Everything that changes an order goes through here: local commands (`add`, `set_status`)
+and venue reports (`apply_reports`). Reports move the status only through the domain state
+machine, fills are de-duplicated by venue fill id, filled quantity never goes down, and a
+report observed before the trader's latest command on that order cannot overwrite the
+pending status that command set (a poll in flight when Pause was clicked must not flip the
+row back to working). Each call publishes at most one `StoreChange`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Iterable
+from datetime import datetime
+
+from gui.domain.errors import InvalidTransition
+from gui.domain.orders import (
+    PENDING,
+    TERMINAL,
+    WORKING,
+    Fill,
+    Order,
+    OrderStatus,
+    Strategy,
+    can_transition,
+    utc_now,
+)
+from gui.oms.events import ErrorEvent, ErrorKind, Signal, StoreChange
+from gui.venues.base import OrderReport
+
+log = logging.getLogger(__name__)
+
+
+class OrderStore:
+    """Orders keyed by client order id, with their fills.
+
+    Signals:
+        changed (StoreChange): orders added or changed and fills added, once per call.
+        problems (ErrorEvent): reports the store could not apply as given (unknown venue
+            status, a transition the state machine forbids).
+    """
+
+    def __init__(self) -> None:
+        self.changed: Signal[StoreChange] = Signal("OrderStore.changed")
+        self.problems: Signal[ErrorEvent] = Signal("OrderStore.problems")
+        self._orders: dict[str, Order] = {}
+        self._fills: dict[str, list[Fill]] = {}
+        self._fill_keys: set[tuple[str, str]] = set()
+        self._by_venue_id: dict[tuple[str, str], str] = {}
+        # client order id -> time.monotonic() of the trader's latest command on it
+        self._command_marks: dict[str, float] = {}
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, client_order_id: str) -> Order | None:
+        """The order with this client order id, or None."""
+        return self._orders.get(client_order_id)
+
+    def __len__(self) -> int:
+        return len(self._orders)
+
+    def orders(self) -> list[Order]:
+        """Every order, in insertion order."""
+        return list(self._orders.values())
+
+    def fills(self, client_order_id: str) -> list[Fill]:
+        """The order's fills, oldest first (a copy)."""
+        return list(self._fills.get(client_order_id, ()))
+
+    def find_by_venue_order_id(self, venue: str, venue_order_id: str) -> Order | None:
+        """The order a venue knows by `venue_order_id`, or None."""
+        client_order_id = self._by_venue_id.get((venue, venue_order_id))
+        return None if client_order_id is None else self._orders.get(client_order_id)
+
+    def working_orders(self, venue: str | None = None, account: str | None = None) -> list[Order]:
+        """Non-terminal orders, optionally of one venue and account."""
+        return [
+            order
+            for order in self._orders.values()
+            if order.status in WORKING
+            and (venue is None or order.venue == venue)
+            and (account is None or order.account == account)
+        ]
+
+    # -- local commands ----------------------------------------------------------------------
+
+    def add(self, order: Order) -> None:
+        """Add a new order (normally PENDING_NEW, before its request is sent).
+
+        Raises:
+            ValueError: An order with this client order id already exists.
+        """
+        if order.client_order_id in self._orders:
+            raise ValueError(f"duplicate client order id {order.client_order_id!r}")
+        self._put(order)
+        self._command_marks[order.client_order_id] = time.monotonic()
+        self.changed.publish(StoreChange(orders=(order,)))
+
+    def set_status(self, client_order_id: str, status: OrderStatus, reason: str = "") -> Order:
+        """Move an order because of the trader's command (e.g. PENDING_CANCEL on Cancel).
+
+        Reports observed before this call no longer move the order's status.
+
+        Raises:
+            KeyError: No such order.
+            InvalidTransition: The state machine forbids the move.
+        """
+        order = self._orders[client_order_id]
+        new = order.with_status(status)
+        if reason:
+            new = dataclasses.replace(new, reason=reason)
+        self._command_marks[client_order_id] = time.monotonic()
+        if new is not order:
+            self._put(new)
+            self.changed.publish(StoreChange(orders=(new,)))
+        return new
+
+    def command_mark(self, client_order_id: str) -> float:
+        """`time.monotonic()` of the latest local command on the order (0.0 if none)."""
+        return self._command_marks.get(client_order_id, 0.0)
+
+    # -- venue reports -----------------------------------------------------------------------
+
+    def apply_report(
+        self,
+        report: OrderReport,
+        *,
+        client_order_id: str | None = None,
+        observed_at: float | None = None,
+    ) -> Order:
+        """Apply one venue report; see `apply_reports`."""
+        changed = self.apply_reports(
+            [report], client_order_id=client_order_id, observed_at=observed_at
+        )
+        key = client_order_id or self._key_for(report)
+        assert key is not None, "apply_reports always files the report under a key"
+        return changed[0] if changed else self._orders[key]
+
+    def apply_reports(
+        self,
+        reports: Iterable[OrderReport],
+        *,
+        client_order_id: str | None = None,
+        observed_at: float | None = None,
+    ) -> list[Order]:
+        """Apply venue reports and publish one StoreChange.
+
+        Args:
+            reports: What the venue said. An order the store does not know (placed from
+                another screen or an earlier session) is adopted under the venue's client
+                order id, or `<venue>:<venue order id>` when it has none.
+            client_order_id: Force the order the (single) report belongs to, e.g. the submit
+                answer whose venue order id is not known yet.
+            observed_at: `time.monotonic()` when the request that produced the reports was
+                sent; a report older than the trader's latest command on an order does not
+                move that order's status (its fills and quantities still apply). None
+                means "now".
+
+        Returns:
+            The orders that changed, in their new state.
+        """
+        changed: list[Order] = []
+        new_fills: list[Fill] = []
+        for report in reports:
+            key = client_order_id or self._key_for(report)
+            order = self._orders.get(key) if key is not None else None
+            if order is None:
+                order = self._adopt(report, key)
+            updated, fills = self._merge(order, report, observed_at)
+            new_fills.extend(fills)
+            if updated != order:
+                self._put(updated)
+                changed.append(updated)
+        if changed or new_fills:
+            self.changed.publish(StoreChange(orders=tuple(changed), fills=tuple(new_fills)))
+        return changed
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _put(self, order: Order) -> None:
+        self._orders[order.client_order_id] = order
+        if order.venue_order_id:
+            self._by_venue_id[(order.venue, order.venue_order_id)] = order.client_order_id
+
+    def _key_for(self, report: OrderReport) -> str | None:
+        by_venue = self._by_venue_id.get((report.venue, report.venue_order_id))
+        if by_venue is not None:
+            return by_venue
+        if report.client_order_id and report.client_order_id in self._orders:
+            return report.client_order_id
+        return None
+
+    def _adopt(self, report: OrderReport, key: str | None) -> Order:
+        client_order_id = key or report.client_order_id or f"{report.venue}:{report.venue_order_id}"
+        now = utc_now()
+        return Order(
+            client_order_id=client_order_id,
+            venue=report.venue,
+            account=report.account,
+            pair=report.pair,
+            side=report.side,
+            strategy=report.strategy or Strategy.LIMIT,
+            quantity=report.quantity,
+            # Adopted orders start from the venue's word: the first merge sets the status.
+            status=OrderStatus.UNKNOWN,
+            created_ts=report.updated_ts or now,
+            updated_ts=now,
+            limit_price=report.limit_price,
+            venue_order_id=report.venue_order_id,
+        )
+
+    def _merge(
+        self, order: Order, report: OrderReport, observed_at: float | None
+    ) -> tuple[Order, list[Fill]]:
+        fills = self._new_fills(order, report)
+        filled = max(order.filled_qty, report.filled_qty)
+        avg = report.avg_fill_px if report.avg_fill_px is not None else order.avg_fill_px
+        if filled > order.filled_qty and report.filled_qty < filled:
+            avg = order.avg_fill_px  # the report is older than what we have: keep ours
+        updated = dataclasses.replace(
+            order,
+            venue_order_id=report.venue_order_id or order.venue_order_id,
+            filled_qty=filled,
+            avg_fill_px=avg,
+            quantity=report.quantity if report.quantity > 0 else order.quantity,
+            limit_price=report.limit_price if report.limit_price is not None else order.limit_price,
+            start_ts=report.start_ts or order.start_ts,
+            end_ts=report.end_ts or order.end_ts,
+            reason=report.reason or order.reason,
+        )
+        updated = self._merge_status(updated, report, observed_at)
+        if updated != order or fills:
+            updated = dataclasses.replace(updated, updated_ts=utc_now())
+        return updated, fills
+
+    def _merge_status(
+        self, order: Order, report: OrderReport, observed_at: float | None
+    ) -> Order:
+        target = report.status
+        if target == OrderStatus.UNKNOWN and order.status != OrderStatus.UNKNOWN:
+            self.problems.publish(
+                ErrorEvent(
+                    f"unknown status {report.venue_status!r} from {report.venue}; "
+                    f"keeping {order.status}",
+                    ErrorKind.WARNING,
+                    report.venue,
+                    order.client_order_id,
+                )
+            )
+            return order
+        if target == OrderStatus.WORKING and order.filled_qty > 0:
+            target = OrderStatus.PARTIALLY_FILLED
+        if target == order.status:
+            return order
+        stale = (
+            observed_at is not None
+            and observed_at < self._command_marks.get(order.client_order_id, 0.0)
+            and target not in TERMINAL
+        )
+        if stale:
+            return order
+        if order.status in TERMINAL:
+            # A late report of a finished order: quantities were applied, status stays.
+            return order
+        if not can_transition(order.status, target):
+            if order.status in PENDING:
+                return order  # a pending command outranks a report that skips back
+            self.problems.publish(
+                ErrorEvent(
+                    f"{report.venue} reported {report.venue_status!r} for an order that is "
+                    f"{order.status}; ignored",
+                    ErrorKind.WARNING,
+                    report.venue,
+                    order.client_order_id,
+                )
+            )
+            return order
+        when = self._status_ts(report, target)
+        try:
+            return order.with_status(target, when)
+        except InvalidTransition:  # pragma: no cover - can_transition checked above
+            log.exception("transition refused after check")
+            return order
+
+    @staticmethod
+    def _status_ts(report: OrderReport, target: OrderStatus) -> datetime | None:
+        if target == OrderStatus.PAUSED and report.paused_ts is not None:
+            return report.paused_ts
+        if report.resumed_ts is not None and target in (
+            OrderStatus.WORKING,
+            OrderStatus.PARTIALLY_FILLED,
+        ):
+            return report.resumed_ts
+        return None
+
+    def _new_fills(self, order: Order, report: OrderReport) -> list[Fill]:
+        if report.fills is None:
+            return []
+        added: list[Fill] = []
+        for fill_report in report.fills:
+            key = (report.venue, fill_report.fill_id)
+            if key in self._fill_keys:
+                continue
+            self._fill_keys.add(key)
+            fill = Fill(
+                fill_id=fill_report.fill_id,
+                client_order_id=order.client_order_id,
+                venue=report.venue,
+                pair=order.pair,
+                side=order.side,
+                quantity=fill_report.quantity,
+                price=fill_report.price,
+                ts=fill_report.ts,
+                fee=fill_report.fee,
+                fee_asset=fill_report.fee_asset,
+                liquidity=fill_report.liquidity,
+            )
+            added.append(fill)
+        if added:
+            bucket = self._fills.setdefault(order.client_order_id, [])
+            bucket.extend(added)
+            bucket.sort(key=lambda fill: fill.ts)
+        return added

@@ -1,0 +1,319 @@
+"""The desk: blotter in the middle, ticket, chart, fills and errors in docks.
+
+The window renders what the bridge publishes and turns clicks into OMS calls; it holds no
+trading logic. Bulk actions confirm how many orders they touch (a non-modal dialog: no
+`exec()` inside the event loop) and report per-order failures in the error pane.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QToolBar,
+    QWidget,
+)
+
+from gui.domain.errors import TicketInvalid
+from gui.domain.orders import CANCELLABLE, PAUSABLE, RESUMABLE, Fill, Order, OrderTicket, utc_now
+from gui.oms.events import ErrorEvent, ErrorKind, VenueHealth, VenueState
+from gui.oms.service import ActionResult, OrderService
+from gui.oms.store import OrderStore
+from gui.qt.blotter import BlotterView
+from gui.qt.bridge import DeskBridge
+from gui.qt.charts import FillProgressChart
+from gui.qt.errors import ErrorsView
+from gui.qt.fills import FillsView
+from gui.qt.ticket import TicketWidget
+
+SETTINGS_GEOMETRY = "main_window/geometry"
+SETTINGS_STATE = "main_window/state"
+SETTINGS_BLOTTER_HEADER = "blotter/header"
+STATUS_REFRESH_MS = 1000
+"""How often the status bar's poll ages are redrawn, in milliseconds."""
+
+
+class MainWindow(QMainWindow):
+    """The OrderDesk main window.
+
+    Args:
+        service: Trading verbs.
+        store: The order store (read for fills of the charted order).
+        bridge: Batched OMS events and owned background tasks.
+        settings: Where the layout is saved (no version in the keys, so upgrades keep it).
+    """
+
+    def __init__(
+        self,
+        service: OrderService,
+        store: OrderStore,
+        bridge: DeskBridge,
+        settings: QSettings,
+        pairs: Sequence[str] = ("BTC-USDT", "ETH-USDT", "SOL-USDT"),
+    ) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.setWindowTitle("OrderDesk")
+        self.service = service
+        self.store = store
+        self.bridge = bridge
+        self.settings = settings
+        self._health: dict[tuple[str, str], VenueHealth] = {}
+        self._venue_labels: dict[tuple[str, str], QLabel] = {}
+        self._charted: str | None = None
+
+        self.blotter = BlotterView(self)
+        self.setCentralWidget(self.blotter)
+        self.ticket = TicketWidget(service.accounts, pairs)
+        self.chart = FillProgressChart()
+        self.fills = FillsView()
+        self.errors = ErrorsView()
+        self.ticket_dock = self._dock("dock.ticket", "Order ticket", self.ticket,
+                                      Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.chart_dock = self._dock("dock.chart", "Fill progress", self.chart,
+                                     Qt.DockWidgetArea.RightDockWidgetArea)
+        self.fills_dock = self._dock("dock.fills", "Fills", self.fills,
+                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.errors_dock = self._dock("dock.errors", "Errors", self.errors,
+                                      Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.splitDockWidget(self.fills_dock, self.errors_dock, Qt.Orientation.Horizontal)
+
+        self.action_cancel = self._action(
+            "action.cancel_selected", "Cancel", "Cancel the selected orders", QKeySequence.StandardKey.Delete
+        )
+        self.action_pause = self._action(
+            "action.pause_selected", "Pause", "Pause the selected orders", QKeySequence("Ctrl+P")
+        )
+        self.action_resume = self._action(
+            "action.resume_selected", "Resume", "Resume the selected orders", QKeySequence("Ctrl+R")
+        )
+        self.action_cancel.triggered.connect(lambda: self.confirm_and_run("cancel"))
+        self.action_pause.triggered.connect(lambda: self.confirm_and_run("pause"))
+        self.action_resume.triggered.connect(lambda: self.confirm_and_run("resume"))
+        self._build_toolbar()
+        self.blotter.table.customContextMenuRequested.connect(self._context_menu)
+
+        self.ticket.submit_requested.connect(self._on_submit_requested)
+        self.ticket.validation_failed.connect(self._on_validation_failed)
+        bridge.orders_changed.connect(self._on_orders_changed)
+        bridge.fills_added.connect(self.fills.model.add)
+        bridge.fills_added.connect(self._on_fills_added)
+        bridge.error_raised.connect(self.errors.model.add)
+        bridge.health_changed.connect(self._on_health)
+        self.errors.count_changed.connect(self._on_error_count)
+        self.blotter.selection_changed.connect(self._update_actions)
+        self.blotter.current_order_changed.connect(self._show_in_chart)
+
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(STATUS_REFRESH_MS)
+        self._status_timer.timeout.connect(self._refresh_status)
+        self._status_timer.start()
+        self._update_actions(self.blotter.selected_orders())
+        self.resize(1500, 880)
+        self.restore_layout()
+
+    # -- construction -------------------------------------------------------------------------
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # a stable, untranslated identifier: saveState keys on it
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, name: str, text: str, tip: str, shortcut: QKeySequence | QKeySequence.StandardKey) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setShortcut(shortcut)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        shown = QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip} ({shown})")
+        action.setStatusTip(tip)
+        self.addAction(action)
+        return action
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Orders", self)
+        toolbar.setObjectName("toolbar.orders")
+        toolbar.setMovable(False)
+        for action in (self.action_cancel, self.action_pause, self.action_resume):
+            toolbar.addAction(action)
+            toolbar.widgetForAction(action).setObjectName(f"button.{action.objectName()}")
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        for dock in (self.ticket_dock, self.chart_dock, self.fills_dock, self.errors_dock):
+            self.menuBar().addAction(dock.toggleViewAction())
+
+    # -- ticket ------------------------------------------------------------------------------------
+
+    def _on_submit_requested(self, ticket: OrderTicket) -> None:
+        self.ticket.set_busy(True)
+        task = self.bridge.run(self._submit(ticket), f"submit {ticket.side} {ticket.pair}")
+        task.add_done_callback(lambda _: self.ticket.set_busy(False))
+
+    async def _submit(self, ticket: OrderTicket) -> None:
+        try:
+            order = await self.service.submit(ticket)
+        except TicketInvalid as invalid:
+            self.ticket.show_field_errors(invalid.field_errors)
+            return
+        self.bridge.flush()
+        self.blotter.select_client_order_ids([order.client_order_id])
+
+    def _on_validation_failed(self, field_errors: dict[str, str]) -> None:
+        text = "; ".join(f"{name}: {message}" for name, message in field_errors.items())
+        self.bridge.on_error(ErrorEvent(f"ticket not sent: {text}", ErrorKind.VALIDATION))
+
+    # -- bulk actions -----------------------------------------------------------------------------
+
+    def _eligible(self, action: str) -> list[Order]:
+        allowed = {"cancel": CANCELLABLE, "pause": PAUSABLE, "resume": RESUMABLE}[action]
+        return [order for order in self.blotter.selected_orders() if order.status in allowed]
+
+    def confirm_and_run(self, action: str) -> QMessageBox | None:
+        """Ask before `action` ("cancel", "pause", "resume") touches the selected orders.
+
+        Returns:
+            The open confirmation dialog (objectName `dialog.confirm`), or None when no
+            selected order is eligible.
+        """
+        orders = self._eligible(action)
+        if not orders:
+            self.statusBar().showMessage(f"No selected order can be {action}ed.", 5000)
+            return None
+        count = len(orders)
+        noun = "order" if count == 1 else "orders"
+        pairs = ", ".join(sorted({order.pair for order in orders}))
+        box = QMessageBox(self)
+        box.setObjectName("dialog.confirm")
+        box.setIcon(QMessageBox.Icon.Warning if action == "cancel" else QMessageBox.Icon.Question)
+        box.setWindowTitle(f"{action.capitalize()} {count} {noun}")
+        box.setText(f"{action.capitalize()} {count} {noun}?")
+        box.setInformativeText(f"{pairs}\n\nThe venue's answer for each order lands in the blotter; failures in the error pane.")
+        yes = box.addButton(f"{action.capitalize()} {count} {noun}", QMessageBox.ButtonRole.AcceptRole)
+        yes.setObjectName("dialog.confirm.yes")
+        no = box.addButton("Keep", QMessageBox.ButtonRole.RejectRole)
+        no.setObjectName("dialog.confirm.no")
+        box.setDefaultButton(no)
+        ids = [order.client_order_id for order in orders]
+
+        def on_click(button: object) -> None:
+            if button is yes:
+                self.run_action(action, ids)
+
+        box.buttonClicked.connect(on_click)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    def run_action(self, action: str, client_order_ids: list[str]) -> None:
+        """Send `action` for the orders now, without asking (the dialog already did)."""
+        verbs = {"cancel": self.service.cancel, "pause": self.service.pause, "resume": self.service.resume}
+        self.statusBar().showMessage(f"Sending {action} for {len(client_order_ids)} order(s)...", 3000)
+        self.bridge.run(self._run_action(action, verbs[action](client_order_ids)), f"{action}")
+
+    async def _run_action(self, action: str, pending: object) -> None:
+        results: list[ActionResult] = await pending  # type: ignore[misc]
+        failed = [result for result in results if not result.ok]  # the service reported each
+        done = len(results) - len(failed)
+        self.statusBar().showMessage(f"{action.capitalize()}: {done} accepted, {len(failed)} failed", 8000)
+
+    def _context_menu(self, position: object) -> None:
+        menu = QMenu(self)
+        menu.setObjectName("blotter.context_menu")
+        for action in (self.action_cancel, self.action_pause, self.action_resume):
+            menu.addAction(action)
+        menu.popup(self.blotter.table.viewport().mapToGlobal(position))  # type: ignore[arg-type]
+
+    def _update_actions(self, selected: list[Order]) -> None:
+        self.action_cancel.setEnabled(any(o.status in CANCELLABLE for o in selected))
+        self.action_pause.setEnabled(any(o.status in PAUSABLE for o in selected))
+        self.action_resume.setEnabled(any(o.status in RESUMABLE for o in selected))
+
+    # -- live updates --------------------------------------------------------------------------------
+
+    def _on_orders_changed(self, orders: list[Order]) -> None:
+        self.blotter.model.apply(orders)
+        self._update_actions(self.blotter.selected_orders())
+        charted = self._charted
+        if charted is not None and any(order.client_order_id == charted for order in orders):
+            self._refresh_chart()
+
+    def _on_fills_added(self, fills: list[Fill]) -> None:
+        charted = self._charted
+        if charted is not None and any(fill.client_order_id == charted for fill in fills):
+            self._refresh_chart()
+
+    def _show_in_chart(self, order: Order | None) -> None:
+        self._charted = None if order is None else order.client_order_id
+        if order is None:
+            self.chart.show_order(None, [])
+        else:
+            current = self.store.get(order.client_order_id) or order
+            self.chart.show_order(current, self.store.fills(order.client_order_id))
+
+    def _refresh_chart(self) -> None:
+        order = self.store.get(self._charted) if self._charted else None
+        if order is not None:
+            self.chart.update_order(order, self.store.fills(order.client_order_id))
+
+    def _on_error_count(self, count: int) -> None:
+        self.errors_dock.setWindowTitle(f"Errors ({count})" if count else "Errors")
+
+    # -- status bar -----------------------------------------------------------------------------------
+
+    def _on_health(self, health: VenueHealth) -> None:
+        key = (health.venue, health.account)
+        self._health[key] = health
+        if key not in self._venue_labels:
+            label = QLabel()
+            label.setObjectName(f"status.venue.{health.venue}.{health.account}")
+            self.statusBar().addPermanentWidget(label)
+            self._venue_labels[key] = label
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        now = utc_now()
+        colours = {VenueState.OK: "#3fb950", VenueState.DEGRADED: "#f85149",
+                   VenueState.CONNECTING: "#d29922", VenueState.STOPPED: "#8b949e"}
+        for key, health in self._health.items():
+            age = ""
+            if health.last_success_ts is not None:
+                age = f" · {(now - health.last_success_ts).total_seconds():.1f}s ago"
+            label = self._venue_labels[key]
+            label.setText(
+                f"<span style='color:{colours[health.state]}'>●</span> "
+                f"{health.venue}/{health.account}: {health.state}{age}"
+            )
+            label.setToolTip(health.last_error or f"last good poll{age or ': none yet'}")
+
+    # -- layout -------------------------------------------------------------------------------------
+
+    def restore_layout(self) -> None:
+        """Restore window geometry, dock layout and blotter columns from the settings."""
+        geometry = self.settings.value(SETTINGS_GEOMETRY)
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self.settings.value(SETTINGS_STATE)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        header = self.settings.value(SETTINGS_BLOTTER_HEADER)
+        if isinstance(header, QByteArray):
+            self.blotter.restore_header_state(header)
+
+    def save_layout(self) -> None:
+        """Save window geometry, dock layout and blotter columns to the settings."""
+        self.settings.setValue(SETTINGS_GEOMETRY, self.saveGeometry())
+        self.settings.setValue(SETTINGS_STATE, self.saveState())
+        self.settings.setValue(SETTINGS_BLOTTER_HEADER, self.blotter.header_state())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.save_layout()
+        super().closeEvent(event)

@@ -1,0 +1,70 @@
+"""Run `orderdesk-sandbox` as a child process and read the endpoints it prints.
+
+The desk starts the sandbox in its own process so a busy emulator can never stall the GUI
+thread (DESIGN.md, Concurrency). Blocking reads happen in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from typing import Any
+
+START_TIMEOUT_S = 30.0
+"""Longest wait for the sandbox's JSON line, in seconds."""
+
+
+class SandboxProcess:
+    """The sandbox child process.
+
+    Args:
+        seed: Market seed (same seed, same market).
+        speed: Simulated seconds per real second.
+    """
+
+    def __init__(self, seed: int = 0, speed: float = 1.0) -> None:
+        self.seed = seed
+        self.speed = speed
+        self._process: subprocess.Popen[str] | None = None
+
+    async def start(self) -> dict[str, dict[str, Any]]:
+        """Start the sandbox and return its endpoints (venue -> base_url, credentials, accounts).
+
+        Raises:
+            RuntimeError: The sandbox exited or printed no JSON line within START_TIMEOUT_S.
+        """
+        command = [
+            sys.executable, "-m", "gui.sandbox.server",
+            "--port", "0", "--seed", str(self.seed), "--speed", str(self.speed),
+        ]
+        self._process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+            command, stdout=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL
+        )
+        stdout = self._process.stdout
+        assert stdout is not None
+        try:
+            line = await asyncio.wait_for(asyncio.to_thread(stdout.readline), START_TIMEOUT_S)
+        except TimeoutError as exc:
+            self.stop()
+            raise RuntimeError("the sandbox did not start in time") from exc
+        if not line:
+            code = self._process.wait()
+            raise RuntimeError(f"the sandbox exited with code {code} before it was ready")
+        endpoints: dict[str, dict[str, Any]] = json.loads(line)
+        return endpoints
+
+    def stop(self) -> None:
+        """Stop the sandbox (SIGTERM, then SIGKILL after 5 s)."""
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()

@@ -1,0 +1,48 @@
+"""Venue name -> how to build its clients from an endpoint description.
+
+An endpoint description is what `orderdesk-sandbox` prints for each venue (and, for live
+venues, what the account settings hold): `{"base_url": ..., "credentials": {...},
+"accounts": [...]}`. Adding a venue is one entry in `_BUILDERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from gui.venues.base import VenueClient
+from gui.venues.treadfi.adapter import TreadfiAdapter
+from gui.venues.treadfi.config import TreadfiConfig
+
+
+def _treadfi(endpoint: Mapping[str, Any]) -> list[VenueClient]:
+    config = TreadfiConfig(base_url=endpoint["base_url"])
+    api_key = endpoint["credentials"]["api_key"]
+    return [TreadfiAdapter(config, api_key, account) for account in endpoint["accounts"]]
+
+
+_BUILDERS: dict[str, Callable[[Mapping[str, Any]], list[VenueClient]]] = {
+    "treadfi": _treadfi,
+}
+
+
+def build_clients(
+    endpoints: Mapping[str, Mapping[str, Any]],
+) -> dict[tuple[str, str], VenueClient]:
+    """Clients for every account of every known venue in `endpoints`.
+
+    Args:
+        endpoints: Venue name -> `{"base_url", "credentials", "accounts"}`; unknown venue
+            names are skipped (a newer sandbox may serve venues this desk lacks).
+
+    Returns:
+        (venue, account) -> client.
+    """
+    clients: dict[tuple[str, str], VenueClient] = {}
+    for venue, endpoint in endpoints.items():
+        builder = _BUILDERS.get(venue)
+        if builder is None:
+            continue
+        for client in builder(endpoint):
+            clients[(client.venue, client.account)] = client
+    return clients

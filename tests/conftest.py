@@ -1,0 +1,31 @@
+"""Fixtures for the whole suite: Qt offscreen, a qasync loop, the sandbox over loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def qasync_loop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
+    """A qasync event loop on the test's QApplication, closed properly afterwards.
+
+    Run a scenario with `qasync_loop.run_until_complete(scenario())`; inside it, Qt events
+    and asyncio tasks both progress. (An unclosed qasync loop crashes the interpreter at
+    exit: see DESIGN.md, pitfalls.)
+    """
+    import qasync
+
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    try:
+        yield loop
+    finally:
+        loop.run_until_complete(asyncio.sleep(0))
+        asyncio.set_event_loop(None)
+        loop.close()

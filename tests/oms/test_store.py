@@ -1,0 +1,127 @@
+"""The store is the one truth: reports go through the state machine, fills count once."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from gui.domain import Order, OrderStatus, OrderTicket, Side, Strategy
+from gui.oms.events import ErrorEvent, StoreChange
+from gui.oms.store import OrderStore
+from gui.venues.base import FillReport, OrderReport
+
+T0 = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+
+
+def new_order(store: OrderStore, client_order_id: str = "OD1") -> Order:
+    ticket = OrderTicket(
+        "treadfi", "acct", "BTC-USDT", Side.BUY, Decimal("1"), Strategy.TWAP, duration_s=600
+    )
+    order = Order.from_ticket(ticket, client_order_id, now=T0)
+    store.add(order)
+    return order
+
+
+def report(status: OrderStatus, filled: str = "0", fills: tuple[FillReport, ...] | None = None,
+           venue_status: str = "ACTIVE") -> OrderReport:
+    return OrderReport(
+        venue="treadfi", venue_order_id="V1", client_order_id="OD1", status=status,
+        venue_status=venue_status, pair="BTC-USDT", side=Side.BUY, quantity=Decimal("1"),
+        filled_qty=Decimal(filled), avg_fill_px=Decimal("100") if filled != "0" else None,
+        fills=fills,
+    )
+
+
+def fill(fill_id: str, qty: str) -> FillReport:
+    return FillReport(fill_id, Decimal(qty), Decimal("100"), T0)
+
+
+def test_a_fill_reported_twice_counts_once() -> None:
+    store = OrderStore()
+    changes: list[StoreChange] = []
+    store.changed.subscribe(changes.append)
+    new_order(store)
+    store.apply_reports([report(OrderStatus.WORKING, "0.25", (fill("f1", "0.25"),))])
+    store.apply_reports([report(OrderStatus.WORKING, "0.25", (fill("f1", "0.25"),))])
+    assert [f.fill_id for f in store.fills("OD1")] == ["f1"]
+    assert sum(len(change.fills) for change in changes) == 1
+    order = store.get("OD1")
+    assert order is not None
+    assert order.status == OrderStatus.PARTIALLY_FILLED  # working + fills = partially filled
+    assert order.venue_order_id == "V1"
+
+
+def test_filled_quantity_never_goes_down_on_an_older_report() -> None:
+    store = OrderStore()
+    new_order(store)
+    store.apply_reports([report(OrderStatus.WORKING, "0.5")])
+    store.apply_reports([report(OrderStatus.WORKING, "0.25")])
+    order = store.get("OD1")
+    assert order is not None and order.filled_qty == Decimal("0.5")
+
+
+def test_a_poll_sent_before_pause_was_clicked_cannot_unpause_the_row() -> None:
+    store = OrderStore()
+    new_order(store)
+    store.apply_reports([report(OrderStatus.WORKING)])
+    poll_sent_at = time.monotonic()
+    store.set_status("OD1", OrderStatus.PENDING_PAUSE)  # the trader clicks Pause
+    store.apply_reports([report(OrderStatus.WORKING)], observed_at=poll_sent_at)
+    assert store.get("OD1").status == OrderStatus.PENDING_PAUSE  # type: ignore[union-attr]
+    store.apply_reports([report(OrderStatus.PAUSED, venue_status="PAUSED")],
+                        observed_at=time.monotonic())
+    paused = store.get("OD1")
+    assert paused is not None and paused.status == OrderStatus.PAUSED
+    assert len(paused.pauses) == 1
+
+
+def test_a_late_fill_after_cancel_is_applied_and_the_order_stays_canceled() -> None:
+    store = OrderStore()
+    new_order(store)
+    store.apply_reports([report(OrderStatus.CANCELED, "0.1", (fill("f1", "0.1"),))])
+    store.apply_reports([report(OrderStatus.WORKING, "0.3", (fill("f1", "0.1"), fill("f2", "0.2")))])
+    order = store.get("OD1")
+    assert order is not None
+    assert order.status == OrderStatus.CANCELED
+    assert order.filled_qty == Decimal("0.3")
+    assert [f.fill_id for f in store.fills("OD1")] == ["f1", "f2"]
+
+
+def test_an_unknown_venue_status_is_reported_and_does_not_change_the_order() -> None:
+    store = OrderStore()
+    problems: list[ErrorEvent] = []
+    store.problems.subscribe(problems.append)
+    new_order(store)
+    store.apply_reports([report(OrderStatus.WORKING)])
+    store.apply_reports([report(OrderStatus.UNKNOWN, venue_status="TRADING_HALT")])
+    assert store.get("OD1").status == OrderStatus.WORKING  # type: ignore[union-attr]
+    assert "TRADING_HALT" in problems[-1].message
+
+
+def test_orders_placed_elsewhere_are_adopted_under_the_venue_id() -> None:
+    store = OrderStore()
+    foreign = OrderReport(
+        venue="treadfi", venue_order_id="V9", client_order_id="", status=OrderStatus.WORKING,
+        venue_status="ACTIVE", pair="ETH-USDT", side=Side.SELL, quantity=Decimal("3"),
+        filled_qty=Decimal(0), account="acct",
+    )
+    store.apply_reports([foreign])
+    adopted = store.find_by_venue_order_id("treadfi", "V9")
+    assert adopted is not None
+    assert adopted.client_order_id == "treadfi:V9"
+    assert adopted.status == OrderStatus.WORKING
+    assert store.working_orders("treadfi", "acct") == [adopted]
+
+
+def test_one_failing_subscriber_does_not_starve_the_others() -> None:
+    store = OrderStore()
+    seen: list[StoreChange] = []
+
+    def broken(_: StoreChange) -> None:
+        raise RuntimeError("a pane crashed")
+
+    store.changed.subscribe(broken)
+    store.changed.subscribe(seen.append)
+    new_order(store)
+    assert len(seen) == 1

@@ -1,0 +1,28 @@
+"""Fixtures of the Tread.fi tests (helpers live in `treadfi_fakes`)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+import httpx
+import pytest_asyncio
+from treadfi_fakes import API_KEY, FAST_CONFIG, FakeVenue
+
+from gui.venues.treadfi import TreadfiClient, TreadfiConfig
+
+ClientFactory = Callable[..., TreadfiClient]
+
+
+@pytest_asyncio.fixture
+async def make_client() -> AsyncIterator[ClientFactory]:
+    """Builds `TreadfiClient`s wired to a `FakeVenue`; closes them after the test."""
+    clients: list[TreadfiClient] = []
+
+    def build(fake: FakeVenue, config: TreadfiConfig = FAST_CONFIG) -> TreadfiClient:
+        client = TreadfiClient(config, API_KEY, transport=httpx.ASGITransport(app=fake))
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        await client.aclose()
