@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest_asyncio
-from treadfi_fakes import API_KEY, FAST_CONFIG, FakeVenue
+from tests.venues.treadfi.treadfi_fakes import API_KEY, FAST_CONFIG, FakeVenue
 
 from gui.venues.treadfi import TreadfiClient, TreadfiConfig
 

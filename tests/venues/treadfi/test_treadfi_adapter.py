@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from treadfi_fakes import API_KEY, FAST_CONFIG, Canned, FakeVenue, load_resource
+from tests.venues.treadfi.treadfi_fakes import API_KEY, FAST_CONFIG, Canned, FakeVenue, load_resource
 
 import gui.venues.treadfi as treadfi
 from gui.domain.errors import TicketInvalid, UnsupportedAction, VenueTransportError

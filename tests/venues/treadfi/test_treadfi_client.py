@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from treadfi_fakes import API_KEY, FAST_CONFIG, ORDER_ID, Canned, FakeVenue, load_resource
+from tests.venues.treadfi.treadfi_fakes import API_KEY, FAST_CONFIG, ORDER_ID, Canned, FakeVenue, load_resource
 
 from gui.domain.errors import VenueAuthError, VenueError
 from gui.venues.treadfi import TreadfiAuth, TreadfiClient, TreadfiConfig, wire

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from treadfi_fakes import RESOURCES, load_resource
+from tests.venues.treadfi.treadfi_fakes import RESOURCES, load_resource
 
 from gui.domain.orders import OrderStatus, Side, Strategy
 from gui.venues.base import OrderReport

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from treadfi_fakes import FAST_CONFIG
+from tests.venues.treadfi.treadfi_fakes import FAST_CONFIG
 
 from gui.domain.errors import VenueAuthError, VenueNotFound, VenueRateLimited, VenueRejected
 from gui.domain.orders import Amendment, OrderStatus, OrderTicket, Side, Strategy, TimeInForce

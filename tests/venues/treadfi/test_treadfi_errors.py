@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from treadfi_fakes import ORDER_ID, RESOURCES, Canned, FakeVenue, load_resource
+from tests.venues.treadfi.treadfi_fakes import ORDER_ID, RESOURCES, Canned, FakeVenue, load_resource
 
 from gui.domain.errors import (
     VenueAuthError,
