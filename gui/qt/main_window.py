@@ -174,7 +174,9 @@ class MainWindow(QMainWindow):
 
     def _eligible(self, action: str) -> list[Order]:
         allowed = {"cancel": CANCELLABLE, "pause": PAUSABLE, "resume": RESUMABLE}[action]
-        return [order for order in self.blotter.selected_orders() if order.status in allowed]
+        # The store, not the blotter's copy (up to one batch behind), decides eligibility.
+        current = (self.store.get(order.client_order_id) for order in self.blotter.selected_orders())
+        return [order for order in current if order is not None and order.status in allowed]
 
     def confirm_and_run(self, action: str) -> QMessageBox | None:
         """Ask before `action` ("cancel", "pause", "resume") touches the selected orders.

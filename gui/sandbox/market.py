@@ -96,6 +96,10 @@ _SPECS_BY_BASE: dict[str, PairSpec] = {
     "BTC": PairSpec(Decimal(60000), Decimal("0.1"), Decimal("0.00001")),
     "ETH": PairSpec(Decimal(3000), Decimal("0.01"), Decimal("0.0001")),
     "SOL": PairSpec(Decimal(150), Decimal("0.001"), Decimal("0.001")),
+    "XRP": PairSpec(Decimal("0.6"), Decimal("0.0001"), Decimal("0.1")),
+    "DOGE": PairSpec(Decimal("0.15"), Decimal("0.00001"), Decimal("1")),
+    "AVAX": PairSpec(Decimal(35), Decimal("0.001"), Decimal("0.01")),
+    "LINK": PairSpec(Decimal(15), Decimal("0.001"), Decimal("0.01")),
 }
 _DEFAULT_SPEC = PairSpec(Decimal(100), Decimal("0.01"), Decimal("0.001"))
 

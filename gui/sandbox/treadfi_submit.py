@@ -35,6 +35,11 @@ QTY_FIELDS = ("base_asset_qty", "quote_asset_qty", "sell_token_amount")
 CUSTOM_ORDER_ID_MAX_LEN = 64
 """Longest `custom_order_id` (§3.3)."""
 _PAIR = re.compile(r"^([A-Za-z0-9]+)(:\w+)?-([A-Za-z0-9]+)$")
+# Tokens the emulated venue lists; anything else is refused as §3.3 shows
+# (`{"errors": ["Invalid buy_token ASDF"]}`), naming the unknown token.
+LISTED_TOKENS = frozenset(
+    {"BTC", "ETH", "SOL", "XRP", "DOGE", "AVAX", "LINK", "USDT", "USDC", "USD"}
+)
 _STRATEGY_ALIASES = {"LIMIT": "Limit", "MARKET": "Market", "POV": "TWAP"}  # decisions 6, 7
 _STRATEGY_BY_ID = {strategy_id: name for name, strategy_id in STRATEGY_IDS.items()}
 _BOOLEAN_PARAMS = (
@@ -191,9 +196,13 @@ def parse_submit(
         raise rejected("Invalid order data", "accounts must be a list of account names")
     resolve_accounts(accounts, book)
     pair = body["pair"]
-    if not isinstance(pair, str) or _PAIR.match(pair) is None:
+    match = _PAIR.match(pair) if isinstance(pair, str) else None
+    if match is None:
         base, quote = split_pair(str(pair))
         raise rejected(f"Invalid buy_token {base if side_text.lower() == 'buy' else quote or base}")
+    for token in (match.group(1), match.group(3)):
+        if token.upper() not in LISTED_TOKENS:
+            raise rejected(f"Invalid buy_token {token}")
     return _build_request(body, book, strategy_name, sizes[0], mid_price_of(pair))
 
 

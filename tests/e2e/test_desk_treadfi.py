@@ -4,7 +4,7 @@ pause -> resume -> cancel, against the Tread.fi emulator over real loopback HTTP
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +24,34 @@ def endpoints() -> Iterator[dict[str, dict[str, Any]]]:
         yield {name: dataclasses.asdict(endpoint) for name, endpoint in served.items()}
 
 
+# Showing a window on the offscreen platform logs this harmless warning.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
 @pytest.fixture
-def desk(qasync_loop: Any, qtbot: Any, endpoints: dict, tmp_path: Path) -> Iterator[Desk]:
+def desk(qtbot: Any, endpoints: dict, tmp_path: Path) -> Desk:
     settings = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
     built = build_desk(endpoints, settings, fast_interval_s=0.2, slow_interval_s=0.5)
     qtbot.addWidget(built.window)
     built.window.show()
+    return built
 
-    async def start() -> None:
-        built.start()  # the pollers' tasks need the running loop
 
-    qasync_loop.run_until_complete(start())
-    yield built
-    qasync_loop.run_until_complete(built.aclose())
+def drive(loop: Any, desk: Desk, scenario: Callable[[], Awaitable[None]]) -> None:
+    """Run a scenario with the desk's pollers alive only while the loop runs.
+
+    Tasks stepped by plain Qt event processing outside `run_until_complete` would find no
+    running asyncio loop, so the pollers start and stop inside the same run.
+    """
+
+    async def whole() -> None:
+        desk.start()
+        try:
+            await scenario()
+        finally:
+            await desk.aclose()
+
+    loop.run_until_complete(whole())
 
 
 def find(desk: Desk, kind: type, name: str) -> Any:
@@ -55,10 +70,13 @@ def fill_ticket(qtbot: Any, desk: Desk, quantity: str, strategy: str, minutes: s
         qtbot.keyClicks(field, text)
 
 
-def confirm(desk: Desk, action_name: str) -> None:
-    desk.window.findChild(type(desk.window.action_cancel), action_name).trigger()
-    dialog = desk.window.findChild(QMessageBox, "dialog.confirm")
-    assert dialog is not None and dialog.isVisible()
+async def confirm(desk: Desk, action_name: str) -> None:
+    """Click a bulk action once it is enabled, and confirm its dialog."""
+    action = desk.window.findChild(type(desk.window.action_cancel), action_name)
+    await until(action.isEnabled)
+    action.trigger()
+    [dialog] = [box for box in desk.window.findChildren(QMessageBox, "dialog.confirm")
+                if box.isVisible()]
     assert "1 order" in dialog.text()
     dialog.findChild(QPushButton, "dialog.confirm.yes").click()
 
@@ -88,20 +106,20 @@ def test_an_order_goes_from_ticket_to_fills_and_is_paused_resumed_and_cancelled(
         blotter.select_client_order_ids([only_order(desk).client_order_id])
         await until(lambda: desk.window.chart.filled_points() >= 2)
 
-        confirm(desk, "action.pause_selected")
+        await confirm(desk, "action.pause_selected")
         await until(lambda: only_order(desk).status == OrderStatus.PAUSED)
         paused_fills = fills_model.rowCount()
 
-        confirm(desk, "action.resume_selected")
+        await confirm(desk, "action.resume_selected")
         await until(lambda: only_order(desk).status == OrderStatus.PARTIALLY_FILLED)
         await until(lambda: fills_model.rowCount() > paused_fills)
 
-        confirm(desk, "action.cancel_selected")
+        await confirm(desk, "action.cancel_selected")
         await until(lambda: only_order(desk).status == OrderStatus.CANCELED)
         assert desk.window.errors.model.rowCount() == 0
         desk.window.grab().save(str(tmp_path / "desk.png"))
 
-    qasync_loop.run_until_complete(scenario())
+    drive(qasync_loop, desk, scenario)
     order = only_order(desk)
     assert 0 < order.filled_qty < order.quantity
     assert len(order.pauses) == 1 and order.pauses[0][1] is not None
@@ -124,7 +142,7 @@ def test_a_bad_ticket_shows_why_and_sends_nothing(
         client = next(iter(desk.clients.values()))
         assert await client.open_orders() == []
 
-    qasync_loop.run_until_complete(scenario())
+    drive(qasync_loop, desk, scenario)
     assert desk.store.orders() == []
     assert desk.window.blotter.model.rowCount() == 0
 
@@ -141,7 +159,7 @@ def test_a_venue_rejection_reaches_the_error_pane_in_the_venues_words(
         await until(lambda: only_order(desk).status == OrderStatus.REJECTED)
         await until(lambda: desk.window.errors.model.rowCount() >= 1)
 
-    qasync_loop.run_until_complete(scenario())
+    drive(qasync_loop, desk, scenario)
     errors = desk.window.errors.model
     texts = [errors.index(row, col).data() for row in range(errors.rowCount())
              for col in range(errors.columnCount())]

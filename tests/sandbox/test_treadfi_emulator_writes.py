@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from gui.sandbox.engine import ManualClock, SandboxEngine
-from gui.sandbox.treadfi import DEMO_API_KEY, create_app
+from gui.sandbox.treadfi import DEMO_ACCOUNTS, DEMO_API_KEY, create_app
 from tests.sandbox.treadfi_helpers import submit
 
 pytestmark = pytest.mark.asyncio
@@ -281,3 +281,20 @@ async def test_orders_of_another_emulator_on_the_same_engine_are_invisible(
         await submit(other_client)
 
     assert (await client.get("/api/orders/")).json()["order_count"] == 0
+
+
+@pytest.mark.asyncio
+async def test_a_pair_the_venue_does_not_list_is_refused_naming_the_token() -> None:
+    # §3.3 errors: `{"errors": ["Invalid buy_token ASDF"]}`.
+    app = create_app(SandboxEngine(seed=1, clock=ManualClock()))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://treadfi.test"
+    ) as client:
+        response = await client.post(
+            "/api/orders/",
+            headers={"Authorization": f"Token {DEMO_API_KEY}"},
+            json={"pair": "ASDF-USDT", "side": "buy", "accounts": [DEMO_ACCOUNTS[0]],
+                  "strategy": "Market", "base_asset_qty": "1"},
+        )
+    assert response.status_code == 400
+    assert response.json() == {"errors": ["Invalid buy_token ASDF"]}

@@ -1,0 +1,339 @@
+"""The blotter: every order, one row each, updated in batches without ever resetting the model.
+
+`BlotterModel` maps orders to rows by client order id; `BlotterProxy` sorts on typed keys and
+filters to working orders; `BlotterView` is the table with its filter box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
+
+from gui.domain.orders import WORKING, Order
+from gui.qt import theme
+from gui.qt.delegates import ProgressBarDelegate
+from gui.qt.tables import (
+    SORT_ROLE,
+    Column,
+    ColumnId,
+    RecordTableModel,
+    TypedSortProxy,
+    configure_table,
+    decimal_column,
+    text_column,
+    time_column,
+)
+
+__all__ = ["SORT_ROLE", "BlotterColumn", "BlotterModel", "BlotterProxy", "BlotterView"]
+
+
+class BlotterColumn(ColumnId):
+    """Blotter columns in model order; `key` is the stable, untranslated identifier."""
+
+    TIME = 0
+    VENUE = 1
+    ACCOUNT = 2
+    PAIR = 3
+    SIDE = 4
+    STRATEGY = 5
+    QUANTITY = 6
+    FILLED = 7
+    FILLED_PCT = 8
+    AVG_PRICE = 9
+    LIMIT_PRICE = 10
+    STATUS = 11
+    CLIENT_ORDER_ID = 12
+    VENUE_ORDER_ID = 13
+
+
+def _status_tooltip(order: Order) -> str:
+    return f"{order.status.value}: {order.reason}" if order.reason else order.status.value
+
+
+_SPECS: dict[BlotterColumn, Column[Order]] = {
+    BlotterColumn.TIME: time_column("time", "Time", lambda o: o.created_ts),
+    BlotterColumn.VENUE: text_column("venue", "Venue", lambda o: o.venue, 104),
+    BlotterColumn.ACCOUNT: text_column("account", "Account", lambda o: o.account, 84),
+    BlotterColumn.PAIR: text_column("pair", "Pair", lambda o: o.pair, 84),
+    BlotterColumn.SIDE: Column(
+        "side", "Side", lambda o: o.side.value.capitalize(), lambda o: o.side.value,
+        width_px=44, foreground=lambda o: theme.SIDE_COLOURS[o.side],
+    ),
+    BlotterColumn.STRATEGY: text_column("strategy", "Strategy", lambda o: o.strategy.value, 70),
+    BlotterColumn.QUANTITY: decimal_column("quantity", "Quantity", lambda o: o.quantity, 86),
+    BlotterColumn.FILLED: decimal_column("filled", "Filled", lambda o: o.filled_qty, 86),
+    BlotterColumn.FILLED_PCT: Column(
+        "filled_pct", "% Filled", lambda o: f"{theme.fill_percent(o)}%", theme.fill_percent,
+        width_px=86,
+    ),
+    BlotterColumn.AVG_PRICE: decimal_column("avg_price", "Avg price", lambda o: o.avg_fill_px, 104),
+    BlotterColumn.LIMIT_PRICE: decimal_column("limit_price", "Limit", lambda o: o.limit_price, 90),
+    BlotterColumn.STATUS: Column(
+        "status", "Status", lambda o: o.status.value, lambda o: o.status.value, width_px=124,
+        foreground=lambda o: theme.STATUS_COLOURS[o.status],
+        background=lambda o: theme.status_tint(o.status),
+        tooltip=_status_tooltip,
+    ),
+    BlotterColumn.CLIENT_ORDER_ID: text_column(
+        "client_order_id", "Client order id", lambda o: o.client_order_id, 150
+    ),
+    BlotterColumn.VENUE_ORDER_ID: text_column(
+        "venue_order_id", "Venue order id", lambda o: o.venue_order_id or "", 150
+    ),
+}
+assert [c.key for c in _SPECS.values()] == [c.key for c in BlotterColumn]
+
+
+def _blocks(rows: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted rows as contiguous (first, last) blocks: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
+    blocks: list[tuple[int, int]] = []
+    for row in sorted(rows):
+        if blocks and blocks[-1][1] == row - 1:
+            blocks[-1] = (blocks[-1][0], row)
+        else:
+            blocks.append((row, row))
+    return blocks
+
+
+class BlotterModel(RecordTableModel[Order]):
+    """Orders as rows, keyed by client order id, in arrival order (the proxy sorts).
+
+    Signals:
+        orders_changed(frozenset[str]): After `apply`, the client order ids of existing rows
+            whose order changed (new rows are announced by `rowsInserted`).
+
+    Args:
+        parent: Qt parent.
+    """
+
+    orders_changed = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(tuple(_SPECS.values()), parent)
+        self._row_by_id: dict[str, int] = {}
+
+    def apply(self, orders: Sequence[Order]) -> None:
+        """Take one batch of new or changed orders.
+
+        Changed rows emit one `dataChanged` per contiguous block of rows; new orders are
+        appended in one `beginInsertRows`/`endInsertRows`. The model is never reset. Within
+        the batch, the last snapshot of an order wins.
+
+        Args:
+            orders: Orders in their latest state, any mix of new and known.
+        """
+        latest = {order.client_order_id: order for order in orders}
+        changed: dict[str, int] = {}
+        new: list[Order] = []
+        for client_order_id, order in latest.items():
+            row = self._row_by_id.get(client_order_id)
+            if row is None:
+                new.append(order)
+            elif self._records[row] != order:
+                self._records[row] = order
+                changed[client_order_id] = row
+        last_column = len(self.columns) - 1
+        for first, last in _blocks(changed.values()):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
+        if new:
+            start = len(self._records)
+            self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
+            for offset, order in enumerate(new):
+                self._row_by_id[order.client_order_id] = start + offset
+            self._records.extend(new)
+            self.endInsertRows()
+        if changed:
+            self.orders_changed.emit(frozenset(changed))
+
+    def order_at(self, row: int) -> Order:
+        """The order shown in source `row`.
+
+        Raises:
+            IndexError: No such row.
+        """
+        return self.record_at(row)
+
+    def row_of(self, client_order_id: str) -> int | None:
+        """The source row of an order, or None if the blotter does not have it."""
+        return self._row_by_id.get(client_order_id)
+
+
+class BlotterProxy(TypedSortProxy):
+    """Sorts the blotter on typed keys and optionally hides finished orders.
+
+    Args:
+        parent: Qt parent.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._working_only = False
+
+    def set_working_only(self, working_only: bool) -> None:
+        """Show only working orders (True) or every order (False)."""
+        if working_only == self._working_only:
+            return
+        self.beginFilterChange()
+        self._working_only = working_only
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        """Accept every row, or with `working_only` the orders whose status is in `WORKING`."""
+        if not self._working_only:
+            return True
+        order: Order = self.source_record(source_row)
+        return order.status in WORKING
+
+
+class BlotterView(QWidget):
+    """The blotter pane: a Working/All filter over a sortable, multi-select order table.
+
+    The table's context menu policy is `CustomContextMenu`: connect
+    `table.customContextMenuRequested` to show actions for `selected_orders()`.
+
+    Signals:
+        selection_changed(list[Order]): The selected orders changed, or one of them was updated;
+            in display order.
+        current_order_changed(Order | None): The current (focused) order changed or was updated.
+
+    Attributes:
+        model: The source model; feed it with `model.apply(orders)`.
+        proxy: The sorting/filtering proxy between model and table.
+        table: The table view (objectName `blotter.table`).
+        filter: The Working/All box (objectName `blotter.filter`).
+
+    Args:
+        parent: Qt parent.
+        model: The model to show; a new empty one if None.
+    """
+
+    selection_changed = Signal(object)
+    current_order_changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None, *, model: BlotterModel | None = None) -> None:
+        super().__init__(parent)
+        self.model = model if model is not None else BlotterModel(self)
+        self.proxy = BlotterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.filter = QComboBox(objectName="blotter.filter")
+        self.filter.addItem("Working", True)
+        self.filter.addItem("All", False)
+        self.filter.setCurrentIndex(1)
+        self.filter.setToolTip("Working hides filled, canceled, rejected and expired orders.")
+        self._count = QLabel(objectName="blotter.count")
+        self._count.setProperty("role", "caption")
+
+        self.table = QTableView(objectName="blotter.table")
+        self.table.setModel(self.proxy)
+        configure_table(self.table, self.model.columns)
+        self.table.setItemDelegateForColumn(
+            BlotterColumn.FILLED_PCT, ProgressBarDelegate(SORT_ROLE, self.table)
+        )
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.sortByColumn(BlotterColumn.TIME, Qt.SortOrder.DescendingOrder)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(QLabel("Show"))
+        bar.addWidget(self.filter)
+        bar.addStretch(1)
+        bar.addWidget(self._count)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+
+        self.filter.currentIndexChanged.connect(self._on_filter_changed)
+        selection = self.table.selectionModel()
+        selection.selectionChanged.connect(self._on_selection_changed)
+        selection.currentRowChanged.connect(self._on_current_row_changed)
+        self.model.orders_changed.connect(self._on_orders_changed)
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.layoutChanged):
+            signal.connect(self._update_count)
+        self._update_count()
+
+    def selected_orders(self) -> list[Order]:
+        """The selected orders, in display order."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [self._order_at_proxy_row(row) for row in rows]
+
+    def current_order(self) -> Order | None:
+        """The current (focused) order, or None."""
+        index = self.table.selectionModel().currentIndex()
+        return self._order_at_proxy_row(index.row()) if index.isValid() else None
+
+    def select_client_order_ids(self, ids: Iterable[str]) -> None:
+        """Select exactly these orders (those shown by the filter) and make the first current.
+
+        Args:
+            ids: Client order ids; unknown or filtered-out ids are ignored.
+        """
+        selection = QItemSelection()
+        first: QModelIndex | None = None
+        for client_order_id in ids:
+            row = self.model.row_of(client_order_id)
+            if row is None:
+                continue
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                selection.select(index, index)
+                first = index if first is None else first
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.selectionModel().select(selection, flags)
+        if first is not None:
+            self.table.selectionModel().setCurrentIndex(
+                first, QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+            self.table.scrollTo(first)
+
+    def header_state(self) -> QByteArray:
+        """The column order, widths and sort column, for saving in settings."""
+        return self.table.horizontalHeader().saveState()
+
+    def restore_header_state(self, state: QByteArray) -> bool:
+        """Restore what `header_state` saved; returns False if `state` was not usable."""
+        return self.table.horizontalHeader().restoreState(state)
+
+    def _order_at_proxy_row(self, row: int) -> Order:
+        return self.model.order_at(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+
+    def _on_filter_changed(self, _index: int) -> None:
+        self.proxy.set_working_only(bool(self.filter.currentData()))
+
+    def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self.selection_changed.emit(self.selected_orders())
+
+    def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.current_order_changed.emit(
+            self._order_at_proxy_row(current.row()) if current.isValid() else None
+        )
+
+    def _on_orders_changed(self, client_order_ids: frozenset[str]) -> None:
+        selected = self.selected_orders()
+        if any(order.client_order_id in client_order_ids for order in selected):
+            self.selection_changed.emit(selected)
+        current = self.current_order()
+        if current is not None and current.client_order_id in client_order_ids:
+            self.current_order_changed.emit(current)
+
+    def _update_count(self) -> None:
+        self._count.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} orders")

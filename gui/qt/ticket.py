@@ -1,0 +1,358 @@
+"""The order ticket: typed fields in, a validated `OrderTicket` out.
+
+The widget parses what the trader typed (Decimal, minutes, percent) and asks the domain
+(`OrderTicket.validation_errors`) whether the ticket may be sent; it never sends anything
+itself. Nothing typed is cleared by a submit or a rejection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.domain.orders import (
+    ALGO_STRATEGIES,
+    LIMIT_STRATEGIES,
+    TIMED_STRATEGIES,
+    OrderTicket,
+    Side,
+    Strategy,
+    TimeInForce,
+    parse_decimal,
+)
+from gui.qt import theme
+
+__all__ = ["BUY_SHORTCUT", "DEFAULT_PAIRS", "SELL_SHORTCUT", "TicketWidget"]
+
+DEFAULT_PAIRS: tuple[str, ...] = ("BTC-USDT", "ETH-USDT", "SOL-USDT", "XRP-USDT", "ETH-BTC")
+"""Pairs offered in the pair box when the caller gives none; any BASE-QUOTE may be typed."""
+BUY_SHORTCUT = QKeySequence("Ctrl+Shift+B")
+"""Sends a buy while focus is inside the ticket."""
+SELL_SHORTCUT = QKeySequence("Ctrl+Shift+S")
+"""Sends a sell while focus is inside the ticket."""
+
+_SECONDS_PER_MINUTE = Decimal(60)
+_PERCENT = Decimal(100)
+# Field name (as in OrderTicket) -> message when the text is not a number.
+_NOT_A_NUMBER = {
+    "quantity": "Quantity must be a number.",
+    "limit_price": "Limit price must be a number.",
+    "duration_s": "Duration must be a number of minutes.",
+    "pov_target": "POV target must be a number (percent).",
+}
+_GENERAL = "general"
+
+
+class TicketWidget(QWidget):
+    """Order entry: venue, account, pair, quantity, strategy and its parameters; Buy and Sell.
+
+    Fields that the chosen strategy does not use are disabled (their text is kept). Buy/Sell
+    parse and validate; an invalid ticket shows a message under each bad field and emits only
+    `validation_failed`. Shortcuts (`BUY_SHORTCUT`, `SELL_SHORTCUT`) work while focus is in
+    the ticket, so a keystroke in another pane can never send an order.
+
+    Signals:
+        submit_requested(OrderTicket): A valid ticket, built from exactly what was typed.
+        validation_failed(dict[str, str]): OrderTicket field name -> message; nothing was sent.
+
+    Args:
+        accounts: Venue name -> its account names, in display order.
+        pairs: Pairs offered in the pair box.
+        parent: Qt parent.
+    """
+
+    submit_requested = Signal(object)
+    validation_failed = Signal(object)
+
+    def __init__(
+        self,
+        accounts: Mapping[str, Sequence[str]],
+        pairs: Sequence[str] = DEFAULT_PAIRS,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._accounts = {venue: tuple(names) for venue, names in accounts.items()}
+        self._busy = False
+
+        self.venue = QComboBox(objectName="ticket.venue")
+        self.venue.addItems(list(self._accounts))
+        self.account = QComboBox(objectName="ticket.account")
+        self.pair = QComboBox(objectName="ticket.pair")
+        self.pair.setEditable(True)
+        self.pair.addItems(list(pairs))
+        self.pair.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.strategy = QComboBox(objectName="ticket.strategy")
+        for strategy in Strategy:
+            self.strategy.addItem(strategy.value, strategy)
+        self.quantity = self._line_edit("ticket.quantity", "0.00")
+        self.limit_price = self._line_edit("ticket.limit_price", "")
+        self.duration = self._line_edit("ticket.duration", "minutes")
+        self.pov_target = self._line_edit("ticket.pov_target", "e.g. 10")
+        self.notes = QLineEdit(objectName="ticket.notes")
+        self.notes.setPlaceholderText("optional")
+        self.notes.setToolTip("Free text kept with the order.")
+        self.buy = self._side_button("Buy", Side.BUY, BUY_SHORTCUT)
+        self.sell = self._side_button("Sell", Side.SELL, SELL_SHORTCUT)
+        self._quantity_label = QLabel()
+        self._limit_label = QLabel()
+        self._summary = QLabel(objectName="ticket.summary")
+        self._summary.setProperty("role", "caption")
+
+        self._errors: dict[str, QLabel] = {}
+        self._inputs: dict[str, QWidget] = {
+            "venue": self.venue,
+            "account": self.account,
+            "pair": self.pair,
+            "quantity": self.quantity,
+            "limit_price": self.limit_price,
+            "duration_s": self.duration,
+            "pov_target": self.pov_target,
+        }
+        self._build_layout()
+        self._connect()
+        self._on_venue_changed()
+        self._on_pair_changed(self.pair.currentText())
+        self._on_strategy_changed()
+
+    def set_busy(self, busy: bool) -> None:
+        """Disable Buy and Sell (and their shortcuts) while a submit is in flight."""
+        self._busy = busy
+        self.buy.setEnabled(not busy)
+        self.sell.setEnabled(not busy)
+
+    def show_field_errors(self, errors: Mapping[str, str]) -> None:
+        """Show messages under fields, replacing any shown; unknown fields go under the buttons.
+
+        Args:
+            errors: OrderTicket field name -> message (e.g. a venue rejection mapped to a field).
+        """
+        self.clear_errors()
+        general = [message for name, message in errors.items() if name not in self._inputs]
+        for name, message in errors.items():
+            if name in self._inputs:
+                self._set_error(name, message)
+        if general:
+            self._set_error(_GENERAL, "\n".join(general))
+
+    def clear_errors(self) -> None:
+        """Remove every inline message."""
+        for name in self._errors:
+            self._set_error(name, "")
+
+    def _line_edit(self, object_name: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit(objectName=object_name)
+        edit.setPlaceholderText(placeholder)
+        edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        edit.setFont(theme.number_font(edit.font()))
+        return edit
+
+    def _side_button(self, text: str, side: Side, shortcut: QKeySequence) -> QPushButton:
+        button = QPushButton(text, objectName=f"ticket.{side.value}")
+        button.setProperty("side", side.value)
+        keys = shortcut.toString(QKeySequence.SequenceFormat.NativeText)
+        button.setToolTip(f"{text}: validate and send this ticket ({keys})")
+        button.setMinimumHeight(30)
+        QShortcut(
+            shortcut,
+            self,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            activated=button.click,
+        )
+        return button
+
+    def _build_layout(self) -> None:
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(3)
+        grid.setColumnStretch(1, 1)
+        rows: tuple[tuple[QLabel | str, QWidget, str | None], ...] = (
+            ("Venue", self.venue, "venue"),
+            ("Account", self.account, "account"),
+            ("Pair", self.pair, "pair"),
+            ("Strategy", self.strategy, None),
+            (self._quantity_label, self.quantity, "quantity"),
+            (self._limit_label, self.limit_price, "limit_price"),
+            ("Duration (min)", self.duration, "duration_s"),
+            ("POV target (%)", self.pov_target, "pov_target"),
+            ("Notes", self.notes, None),
+        )
+        row = 0
+        for label, field, error_name in rows:
+            caption = QLabel(label) if isinstance(label, str) else label
+            caption.setBuddy(field)
+            grid.addWidget(caption, row, 0)
+            grid.addWidget(field, row, 1)
+            row += 1
+            if error_name is not None:
+                grid.addWidget(self._error_label(error_name), row, 1)
+                row += 1
+        buttons = QHBoxLayout()
+        buttons.setSpacing(6)
+        buttons.addWidget(self.buy)
+        buttons.addWidget(self.sell)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        layout.addLayout(grid)
+        layout.addLayout(buttons)
+        layout.addWidget(self._error_label(_GENERAL))
+        layout.addWidget(self._summary)
+        layout.addStretch(1)
+
+    def _error_label(self, name: str) -> QLabel:
+        label = QLabel(objectName=f"ticket.error.{name}")
+        label.setProperty("role", "field-error")
+        label.setWordWrap(True)
+        label.hide()
+        self._errors[name] = label
+        return label
+
+    def _connect(self) -> None:
+        self.venue.currentIndexChanged.connect(self._on_venue_changed)
+        self.pair.currentTextChanged.connect(self._on_pair_changed)
+        self.strategy.currentIndexChanged.connect(self._on_strategy_changed)
+        self.buy.clicked.connect(self._on_buy_clicked)
+        self.sell.clicked.connect(self._on_sell_clicked)
+        for name, edit in (
+            ("quantity", self.quantity),
+            ("limit_price", self.limit_price),
+            ("duration_s", self.duration),
+            ("pov_target", self.pov_target),
+        ):
+            edit.textEdited.connect(lambda _text, name=name: self._set_error(name, ""))
+        for edit in (self.quantity, self.limit_price):
+            edit.textChanged.connect(self._update_summary)
+
+    def _set_error(self, name: str, message: str) -> None:
+        label = self._errors[name]
+        label.setText(message)
+        label.setVisible(bool(message))
+        field = self._inputs.get(name)
+        if field is not None and field.property("invalid") != bool(message):
+            field.setProperty("invalid", bool(message))
+            field.style().unpolish(field)
+            field.style().polish(field)
+
+    def _on_venue_changed(self, _index: int = 0) -> None:
+        self.account.clear()
+        self.account.addItems(list(self._accounts.get(self.venue.currentText(), ())))
+        self._set_error("venue", "")
+        self._set_error("account", "")
+
+    def _on_pair_changed(self, text: str) -> None:
+        base, _, quote = text.strip().upper().partition("-")
+        self._quantity_label.setText(f"Quantity ({base})" if base else "Quantity")
+        self._limit_label.setText(f"Limit price ({quote})" if quote else "Limit price")
+        self._set_error("pair", "")
+        self._update_summary()
+
+    def _on_strategy_changed(self, _index: int = 0) -> None:
+        strategy = self._strategy()
+        self.limit_price.setEnabled(strategy != Strategy.MARKET)
+        self.limit_price.setPlaceholderText(
+            "required"
+            if strategy in LIMIT_STRATEGIES
+            else "optional cap/floor"
+            if strategy in ALGO_STRATEGIES
+            else "not used"
+        )
+        self.duration.setEnabled(strategy in ALGO_STRATEGIES)
+        self.duration.setPlaceholderText(
+            "minutes"
+            if strategy in TIMED_STRATEGIES
+            else "optional, minutes"
+            if strategy == Strategy.POV
+            else "not used"
+        )
+        self.pov_target.setEnabled(strategy == Strategy.POV)
+        self.pov_target.setPlaceholderText(
+            "% of volume" if strategy == Strategy.POV else "not used"
+        )
+        for name in ("limit_price", "duration_s", "pov_target"):
+            if not self._inputs[name].isEnabled():
+                self._set_error(name, "")
+        self._update_summary()
+
+    def _on_buy_clicked(self, _checked: bool = False) -> None:
+        self._submit(Side.BUY)
+
+    def _on_sell_clicked(self, _checked: bool = False) -> None:
+        self._submit(Side.SELL)
+
+    def _strategy(self) -> Strategy:
+        return Strategy(self.strategy.currentData())
+
+    def _submit(self, side: Side) -> None:
+        if self._busy:
+            return
+        ticket, errors = self._read_ticket(side)
+        if errors:
+            self.show_field_errors(errors)
+            first_bad = next((w for n, w in self._inputs.items() if n in errors), None)
+            if first_bad is not None:
+                first_bad.setFocus()
+            self.validation_failed.emit(errors)
+            return
+        self.clear_errors()
+        self.submit_requested.emit(ticket)
+
+    def _read_ticket(self, side: Side) -> tuple[OrderTicket, dict[str, str]]:
+        """Parse the fields into a ticket; errors merge parse and domain validation messages."""
+        parse_errors: dict[str, str] = {}
+
+        def number(name: str, edit: QLineEdit) -> Decimal | None:
+            text = edit.text().strip()
+            if not edit.isEnabled() or not text:
+                return None
+            value = parse_decimal(text)
+            if value is None:
+                parse_errors[name] = _NOT_A_NUMBER[name]
+            return value
+
+        strategy = self._strategy()
+        quantity = number("quantity", self.quantity)
+        limit_price = number("limit_price", self.limit_price)
+        minutes = number("duration_s", self.duration)
+        percent = number("pov_target", self.pov_target)
+        ticket = OrderTicket(
+            venue=self.venue.currentText(),
+            account=self.account.currentText(),
+            pair=self.pair.currentText().strip().upper(),
+            side=side,
+            quantity=quantity if quantity is not None else Decimal(0),
+            strategy=strategy,
+            limit_price=limit_price,
+            duration_s=(
+                None
+                if minutes is None
+                else int((minutes * _SECONDS_PER_MINUTE).to_integral_value(ROUND_HALF_UP))
+            ),
+            pov_target=None if percent is None else percent / _PERCENT,
+            time_in_force=TimeInForce.IOC if strategy == Strategy.IOC else TimeInForce.GTC,
+            notes=self.notes.text().strip(),
+        )
+        return ticket, {**ticket.validation_errors(), **parse_errors}
+
+    def _update_summary(self) -> None:
+        quantity = parse_decimal(self.quantity.text())
+        price = parse_decimal(self.limit_price.text()) if self.limit_price.isEnabled() else None
+        _, _, quote = self.pair.currentText().strip().upper().partition("-")
+        if quantity is None or price is None or quantity <= 0 or price <= 0:
+            self._summary.setText("")
+            return
+        notional = theme.format_decimal(quantity * price)
+        self._summary.setText(f"Notional at limit ≈ {notional} {quote}".rstrip())
