@@ -9,7 +9,7 @@ from gui.domain.orders import OrderTicket, Side, Strategy
 _DEMO = (
     ("BTC-USDT", Side.BUY, "0.75", Strategy.TWAP, 20 * 60, None),
     ("ETH-USDT", Side.SELL, "12", Strategy.VWAP, 30 * 60, None),
-    ("SOL-USDT", Side.BUY, "400", Strategy.POV, 30 * 60, Decimal("0.1")),
+    ("SOL-USDT", Side.BUY, "2000", Strategy.POV, 30 * 60, Decimal("0.02")),
     ("ETH-USDT", Side.BUY, "8", Strategy.TWAP, 15 * 60, None),
     ("BTC-USDT", Side.SELL, "0.5", Strategy.VWAP, 25 * 60, None),
     ("SOL-USDT", Side.SELL, "250", Strategy.TWAP, 40 * 60, None),

@@ -32,6 +32,7 @@ from gui.qt.tables import (
     TypedSortProxy,
     configure_table,
     decimal_column,
+    price_column,
     text_column,
     time_column,
 )
@@ -78,7 +79,7 @@ _SPECS: dict[BlotterColumn, Column[Order]] = {
         "filled_pct", "% Filled", lambda o: f"{theme.fill_percent(o)}%", theme.fill_percent,
         width_px=86,
     ),
-    BlotterColumn.AVG_PRICE: decimal_column("avg_price", "Avg price", lambda o: o.avg_fill_px, 104),
+    BlotterColumn.AVG_PRICE: price_column("avg_price", "Avg price", lambda o: o.avg_fill_px, 96),
     BlotterColumn.LIMIT_PRICE: decimal_column("limit_price", "Limit", lambda o: o.limit_price, 90),
     BlotterColumn.STATUS: Column(
         "status", "Status", lambda o: o.status.value, lambda o: o.status.value, width_px=124,

@@ -77,13 +77,16 @@ class MainWindow(QMainWindow):
         self.errors = ErrorsView()
         self.ticket_dock = self._dock("dock.ticket", "Order ticket", self.ticket,
                                       Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.chart_dock = self._dock("dock.chart", "Fill progress", self.chart,
-                                     Qt.DockWidgetArea.RightDockWidgetArea)
+        # The blotter is the trader's main tool: it gets the whole width above the bottom row.
         self.fills_dock = self._dock("dock.fills", "Fills", self.fills,
+                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.chart_dock = self._dock("dock.chart", "Fill progress", self.chart,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.errors_dock = self._dock("dock.errors", "Errors", self.errors,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.splitDockWidget(self.fills_dock, self.errors_dock, Qt.Orientation.Horizontal)
+        self.splitDockWidget(self.fills_dock, self.chart_dock, Qt.Orientation.Horizontal)
+        self.splitDockWidget(self.chart_dock, self.errors_dock, Qt.Orientation.Horizontal)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
 
         self.action_cancel = self._action(
             "action.cancel_selected", "Cancel", "Cancel the selected orders", QKeySequence.StandardKey.Delete
@@ -117,6 +120,10 @@ class MainWindow(QMainWindow):
         self._status_timer.start()
         self._update_actions(self.blotter.selected_orders())
         self.resize(1500, 880)
+        self.resizeDocks([self.ticket_dock], [270], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.fills_dock], [300], Qt.Orientation.Vertical)
+        self.resizeDocks([self.fills_dock, self.chart_dock, self.errors_dock], [520, 520, 420],
+                         Qt.Orientation.Horizontal)
         self.restore_layout()
 
     # -- construction -------------------------------------------------------------------------
@@ -147,8 +154,14 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
             toolbar.widgetForAction(action).setObjectName(f"button.{action.objectName()}")
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        view = self.menuBar().addMenu("&View")
+        view.setObjectName("menu.view")
         for dock in (self.ticket_dock, self.chart_dock, self.fills_dock, self.errors_dock):
-            self.menuBar().addAction(dock.toggleViewAction())
+            view.addAction(dock.toggleViewAction())
+        orders = self.menuBar().addMenu("&Orders")
+        orders.setObjectName("menu.orders")
+        for action in (self.action_cancel, self.action_pause, self.action_resume):
+            orders.addAction(action)
 
     # -- ticket ------------------------------------------------------------------------------------
 

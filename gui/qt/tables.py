@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-from gui.qt.theme import format_decimal, format_time, number_font
+from gui.qt.theme import format_decimal, format_price, format_time, number_font
 
 
 class ColumnId(IntEnum):
@@ -93,6 +93,16 @@ def decimal_column(
     return Column(
         key, title, lambda record: format_decimal(value(record)), value,
         numeric=True, width_px=width_px,
+    )
+
+
+def price_column(
+    key: str, title: str, value: Callable[[R], Decimal | None], width_px: int
+) -> Column[R]:
+    """A computed-price column: 7 significant digits shown, exact value in the tooltip."""
+    return Column(
+        key, title, lambda record: format_price(value(record)), value,
+        numeric=True, width_px=width_px, tooltip=lambda record: format_decimal(value(record)),
     )
 
 

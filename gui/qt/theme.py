@@ -8,7 +8,7 @@ blotter, the chart and any badge agree on what "pending" looks like. Numbers are
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
@@ -109,6 +109,29 @@ def format_decimal(value: Decimal | None) -> str:
     if value.is_zero():
         return "0"
     return format(value.normalize(), ",f")
+
+
+PRICE_SIGNIFICANT_DIGITS = 7
+"""Significant digits shown for computed prices (average fill price); the exact value is
+in the tooltip and used for sorting."""
+
+
+def format_price(value: Decimal | None) -> str:
+    """A computed price for display: 7 significant digits, at least 2 decimals, separated.
+
+    Returns:
+        `"59,980.38"` for `Decimal("59980.378512")`, `"149.9611"` for `Decimal("149.96108872")`,
+        `"9,000.50"` for `Decimal("9000.5")`, `""` for None.
+    """
+    if value is None:
+        return ""
+    if value.is_zero():
+        return "0"
+    decimals = max(PRICE_SIGNIFICANT_DIGITS - (value.adjusted() + 1), 2)
+    text = format(value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN), ",f")
+    whole, _, fraction = text.partition(".")
+    fraction = fraction.rstrip("0").ljust(2, "0")  # trailing zeros trimmed, two decimals kept
+    return f"{whole}.{fraction}"
 
 
 def fill_percent(order: Order) -> Decimal:

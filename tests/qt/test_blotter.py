@@ -78,7 +78,7 @@ def test_empty_prices_sort_before_any_price(view: BlotterView) -> None:
 
     view.table.sortByColumn(C.AVG_PRICE, Qt.SortOrder.AscendingOrder)
 
-    assert _column(view, C.AVG_PRICE) == ["", "9,000.5", "65,000"]
+    assert _column(view, C.AVG_PRICE) == ["", "9,000.50", "65,000.00"]
 
 
 def test_newest_order_is_on_top_by_default(view: BlotterView) -> None:
@@ -101,7 +101,7 @@ def test_decimals_are_shown_exactly_without_float_noise(view: BlotterView) -> No
     columns = (C.QUANTITY, C.FILLED, C.AVG_PRICE, C.LIMIT_PRICE)
     row = [view.model.index(0, c).data() for c in columns]
 
-    assert row == ["0.1", "0.03", "65,000.1", "100,000"]
+    assert row == ["0.1", "0.03", "65,000.10", "100,000"]
 
 
 def test_percent_filled_never_rounds_up_to_100(view: BlotterView) -> None:

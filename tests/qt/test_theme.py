@@ -59,3 +59,19 @@ def test_times_display_in_local_wall_clock() -> None:
 
     assert theme.format_time(ts) == local.strftime("%H:%M:%S")
     assert theme.format_time(ts, millis=True) == local.strftime("%H:%M:%S") + ".123"
+
+
+@pytest.mark.parametrize(
+    ("exact", "shown"),
+    [
+        ("59980.378512", "59,980.38"),
+        ("3001.26333512", "3,001.263"),
+        ("149.96108872", "149.9611"),
+        ("0.600123456", "0.6001235"),
+        ("65000", "65,000.00"),
+        ("9000.5", "9,000.50"),
+        ("0.00012345678", "0.0001234568"),
+    ],
+)
+def test_average_prices_show_seven_significant_digits(exact: str, shown: str) -> None:
+    assert theme.format_price(Decimal(exact)) == shown
