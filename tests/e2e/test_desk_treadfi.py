@@ -3,55 +3,19 @@ pause -> resume -> cancel, against the Tread.fi emulator over real loopback HTTP
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMessageBox, QPushButton
 
-from gui.app import Desk, build_desk
+from gui.app import Desk
 from gui.domain import OrderStatus
-from gui.sandbox.server import running_sandbox
-from tests.helpers import until
-
-
-@pytest.fixture
-def endpoints() -> Iterator[dict[str, dict[str, Any]]]:
-    with running_sandbox(seed=3, speed=60.0) as served:
-        yield {name: dataclasses.asdict(endpoint) for name, endpoint in served.items()}
-
+from tests.helpers import drive, until
 
 # Showing a window on the offscreen platform logs this harmless warning.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
-
-@pytest.fixture
-def desk(qtbot: Any, endpoints: dict, tmp_path: Path) -> Desk:
-    settings = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
-    built = build_desk(endpoints, settings, fast_interval_s=0.2, slow_interval_s=0.5)
-    qtbot.addWidget(built.window)
-    built.window.show()
-    return built
-
-
-def drive(loop: Any, desk: Desk, scenario: Callable[[], Awaitable[None]]) -> None:
-    """Run a scenario with the desk's pollers alive only while the loop runs.
-
-    Tasks stepped by plain Qt event processing outside `run_until_complete` would find no
-    running asyncio loop, so the pollers start and stop inside the same run.
-    """
-
-    async def whole() -> None:
-        desk.start()
-        try:
-            await scenario()
-        finally:
-            await desk.aclose()
-
-    loop.run_until_complete(whole())
 
 
 def find(desk: Desk, kind: type, name: str) -> Any:
