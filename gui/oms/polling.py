@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from datetime import datetime
 
 from gui.domain.errors import VenueError, VenueNotFound
@@ -149,7 +148,7 @@ class VenuePoller:
 
     async def _tick(self) -> None:
         venue, account = self.client.venue, self.client.account
-        sent_at = time.monotonic()
+        sent_at = self.store.stamp()
         reports = await self.client.open_orders()
         self.store.apply_reports(reports, observed_at=sent_at)
         listed = {report.venue_order_id for report in reports}
@@ -164,7 +163,7 @@ class VenuePoller:
 
         async def reconcile(venue_order_id: str) -> None:
             async with limit:
-                asked_at = time.monotonic()
+                asked_at = self.store.stamp()
                 try:
                     report = await self.client.order(venue_order_id)
                 except VenueNotFound:

@@ -141,7 +141,7 @@ class OrderService:
         assert client is not None
         client_order_id = new_client_order_id()
         self.store.add(Order.from_ticket(ticket, client_order_id))
-        sent_at = time.monotonic()
+        sent_at = self.store.stamp()
         try:
             report = await client.submit(ticket, client_order_id)
         except VenueTransportError as exc:
@@ -168,7 +168,7 @@ class OrderService:
         """Look a lost submit up by client order id; never send the create again."""
         for delay_s in (0.5, 1.0, 2.0, 4.0, 8.0):
             await asyncio.sleep(delay_s)
-            sent_at = time.monotonic()
+            sent_at = self.store.stamp()
             try:
                 report = await client.find_by_client_order_id(client_order_id)
             except VenueError as exc:
@@ -312,7 +312,7 @@ class OrderService:
         """Fetch the order after a request so the blotter shows the venue's own word."""
         order = self.store.get(client_order_id)
         assert order is not None and order.venue_order_id is not None
-        sent_at = time.monotonic()
+        sent_at = self.store.stamp()
         try:
             report = await client.order(order.venue_order_id)
         except VenueError as exc:

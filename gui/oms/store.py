@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import time
+import itertools
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -50,8 +50,11 @@ class OrderStore:
         self._fills: dict[str, list[Fill]] = {}
         self._fill_keys: set[tuple[str, str]] = set()
         self._by_venue_id: dict[tuple[str, str], str] = {}
-        # client order id -> time.monotonic() of the trader's latest command on it
-        self._command_marks: dict[str, float] = {}
+        # Stamps order events strictly: a command and a request sent "at the same time" still
+        # get distinct stamps, so which came first is never a tie (clock readings can tie).
+        self._stamp = itertools.count(1)
+        # client order id -> stamp of the trader's latest command on it
+        self._command_marks: dict[str, int] = {}
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -96,7 +99,7 @@ class OrderStore:
         if order.client_order_id in self._orders:
             raise ValueError(f"duplicate client order id {order.client_order_id!r}")
         self._put(order)
-        self._command_marks[order.client_order_id] = time.monotonic()
+        self._command_marks[order.client_order_id] = self.stamp()
         self.changed.publish(StoreChange(orders=(order,)))
 
     def set_status(self, client_order_id: str, status: OrderStatus, reason: str = "") -> Order:
@@ -112,15 +115,23 @@ class OrderStore:
         new = order.with_status(status)
         if reason:
             new = dataclasses.replace(new, reason=reason)
-        self._command_marks[client_order_id] = time.monotonic()
+        self._command_marks[client_order_id] = self.stamp()
         if new is not order:
             self._put(new)
             self.changed.publish(StoreChange(orders=(new,)))
         return new
 
-    def command_mark(self, client_order_id: str) -> float:
-        """`time.monotonic()` of the latest local command on the order (0.0 if none)."""
-        return self._command_marks.get(client_order_id, 0.0)
+    def stamp(self) -> int:
+        """A new stamp, greater than every stamp before it.
+
+        Take one just before sending a request and pass it as `observed_at` with the
+        reports the request returns.
+        """
+        return next(self._stamp)
+
+    def command_mark(self, client_order_id: str) -> int:
+        """Stamp of the latest local command on the order (0 if none)."""
+        return self._command_marks.get(client_order_id, 0)
 
     # -- venue reports -----------------------------------------------------------------------
 
@@ -129,7 +140,7 @@ class OrderStore:
         report: OrderReport,
         *,
         client_order_id: str | None = None,
-        observed_at: float | None = None,
+        observed_at: int | None = None,
     ) -> Order:
         """Apply one venue report; see `apply_reports`."""
         changed = self.apply_reports(
@@ -144,7 +155,7 @@ class OrderStore:
         reports: Iterable[OrderReport],
         *,
         client_order_id: str | None = None,
-        observed_at: float | None = None,
+        observed_at: int | None = None,
     ) -> list[Order]:
         """Apply venue reports and publish one StoreChange.
 
@@ -154,7 +165,7 @@ class OrderStore:
                 order id, or `<venue>:<venue order id>` when it has none.
             client_order_id: Force the order the (single) report belongs to, e.g. the submit
                 answer whose venue order id is not known yet.
-            observed_at: `time.monotonic()` when the request that produced the reports was
+            observed_at: `stamp()` taken when the request that produced the reports was
                 sent; a report older than the trader's latest command on an order does not
                 move that order's status (its fills and quantities still apply). None
                 means "now".
@@ -213,7 +224,7 @@ class OrderStore:
         )
 
     def _merge(
-        self, order: Order, report: OrderReport, observed_at: float | None
+        self, order: Order, report: OrderReport, observed_at: int | None
     ) -> tuple[Order, list[Fill]]:
         fills = self._new_fills(order, report)
         filled = max(order.filled_qty, report.filled_qty)
@@ -237,7 +248,7 @@ class OrderStore:
         return updated, fills
 
     def _merge_status(
-        self, order: Order, report: OrderReport, observed_at: float | None
+        self, order: Order, report: OrderReport, observed_at: int | None
     ) -> Order:
         target = report.status
         if target == OrderStatus.UNKNOWN and order.status != OrderStatus.UNKNOWN:
@@ -257,7 +268,7 @@ class OrderStore:
             return order
         stale = (
             observed_at is not None
-            and observed_at < self._command_marks.get(order.client_order_id, 0.0)
+            and observed_at < self._command_marks.get(order.client_order_id, 0)
             and target not in TERMINAL
         )
         if stale:

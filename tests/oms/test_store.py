@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -65,12 +64,12 @@ def test_a_poll_sent_before_pause_was_clicked_cannot_unpause_the_row() -> None:
     store = OrderStore()
     new_order(store)
     store.apply_reports([report(OrderStatus.WORKING)])
-    poll_sent_at = time.monotonic()
+    poll_sent_at = store.stamp()
     store.set_status("OD1", OrderStatus.PENDING_PAUSE)  # the trader clicks Pause
     store.apply_reports([report(OrderStatus.WORKING)], observed_at=poll_sent_at)
     assert store.get("OD1").status == OrderStatus.PENDING_PAUSE  # type: ignore[union-attr]
     store.apply_reports([report(OrderStatus.PAUSED, venue_status="PAUSED")],
-                        observed_at=time.monotonic())
+                        observed_at=store.stamp())
     paused = store.get("OD1")
     assert paused is not None and paused.status == OrderStatus.PAUSED
     assert len(paused.pauses) == 1

@@ -31,9 +31,7 @@ def treadfi_client(endpoint: VenueEndpoint) -> httpx.Client:
     return httpx.Client(base_url=endpoint.base_url, headers=headers, timeout=5)
 
 
-def test_running_sandbox_serves_over_loopback_and_an_algo_fills_within_a_second_at_speed_60() -> (
-    None
-):
+def test_running_sandbox_serves_over_loopback_and_an_algo_fills() -> None:
     with running_sandbox(seed=1, speed=60) as endpoints:
         endpoint = endpoints["treadfi"]
         assert endpoint.base_url.startswith("http://127.0.0.1:")
@@ -44,12 +42,14 @@ def test_running_sandbox_serves_over_loopback_and_an_algo_fills_within_a_second_
         with treadfi_client(endpoint) as client:
             created = client.post("/api/orders/", json=TWAP_10_MIN)
             assert created.status_code == 201
-            deadline = time.monotonic() + 1.0
+            # Waits on the condition; how fast fills come is a benchmark's business, not a
+            # test's (a loaded CI machine must not fail it).
+            deadline = time.monotonic() + 20.0
             fills: list[object] = []
             while not fills and time.monotonic() < deadline:
                 time.sleep(0.05)
                 fills = client.get("/api/active_orders/").json()["orders"][0]["fills"]
-        assert fills, "a TWAP at speed 60 fills within a second of real time"
+        assert fills, "a TWAP at speed 60 fills while the sandbox serves"
 
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{endpoint.base_url}/api/orders/", timeout=2)
