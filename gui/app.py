@@ -99,15 +99,29 @@ def build_desk(
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """The `orderdesk` command line."""
-    parser = argparse.ArgumentParser(prog="orderdesk", description="OrderDesk order-management desk")
+    parser = argparse.ArgumentParser(
+        prog="orderdesk", description="OrderDesk order-management desk"
+    )
     parser.add_argument("--screenshot", metavar="FILE", help="save a PNG of the desk and exit")
-    parser.add_argument("--demo-orders", type=int, default=0, metavar="N",
-                        help="submit N demo orders on start (screenshot mode: wait for fills)")
-    parser.add_argument("--speed", type=float, default=DEFAULT_SPEED,
-                        help=f"sandbox speed factor (default {DEFAULT_SPEED:g})")
+    parser.add_argument(
+        "--demo-orders",
+        type=int,
+        default=0,
+        metavar="N",
+        help="submit N demo orders on start (screenshot mode: wait for fills)",
+    )
+    parser.add_argument(
+        "--speed",
+        type=float,
+        default=DEFAULT_SPEED,
+        help=f"sandbox speed factor (default {DEFAULT_SPEED:g})",
+    )
     parser.add_argument("--seed", type=int, default=7, help="sandbox market seed")
-    parser.add_argument("--settings", metavar="FILE",
-                        help="layout settings file (default: the user's config folder)")
+    parser.add_argument(
+        "--settings",
+        metavar="FILE",
+        help="layout settings file (default: the user's config folder)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     return parser.parse_args(argv)
 
@@ -131,6 +145,7 @@ async def wait_for_first_fills(desk: Desk, client_order_ids: list[str], timeout_
     Raises:
         TimeoutError: Not within `timeout_s`.
     """
+
     async def filled() -> None:
         while True:
             counts = [len(desk.store.fills(cid)) for cid in client_order_ids]
@@ -162,9 +177,7 @@ async def _run(app: QApplication, args: argparse.Namespace) -> int:
     sandbox = SandboxProcess(seed=args.seed, speed=args.speed)
     endpoints = await sandbox.start()
     settings = (
-        QSettings(args.settings, QSettings.Format.IniFormat)
-        if args.settings
-        else QSettings()
+        QSettings(args.settings, QSettings.Format.IniFormat) if args.settings else QSettings()
     )
     desk = build_desk(endpoints, settings)
     install_excepthook(desk.bridge)

@@ -7,7 +7,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 
-async def until(predicate: Callable[[], object], timeout_s: float = 20.0, interval_s: float = 0.02) -> None:
+async def until(
+    predicate: Callable[[], object], timeout_s: float = 20.0, interval_s: float = 0.02
+) -> None:
     """Wait (inside a running loop) until `predicate()` is true.
 
     Raises:
@@ -36,5 +38,3 @@ def drive(loop: Any, desk: Any, scenario: Callable[[], Awaitable[None]]) -> None
             await desk.aclose()
 
     loop.run_until_complete(whole())
-
-

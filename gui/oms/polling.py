@@ -107,7 +107,7 @@ class VenuePoller:
     def next_interval_s(self) -> float:
         """Seconds to wait before the next tick, from working orders and failures."""
         if self.consecutive_failures:
-            return min(self.fast_interval_s * 2**self.consecutive_failures, MAX_BACKOFF_S)
+            return min(self.fast_interval_s * 2.0**self.consecutive_failures, MAX_BACKOFF_S)
         working = self.store.working_orders(self.client.venue, self.client.account)
         return self.fast_interval_s if working else self.slow_interval_s
 
@@ -178,9 +178,7 @@ class VenuePoller:
     def _failed(self, message: str, kind: ErrorKind) -> None:
         self.consecutive_failures += 1
         if self.consecutive_failures == 1 or message != self._last_error:
-            self.errors.publish(
-                ErrorEvent(f"polling failed: {message}", kind, self.client.venue)
-            )
+            self.errors.publish(ErrorEvent(f"polling failed: {message}", kind, self.client.venue))
         self._last_error = message
         self._set_state(VenueState.DEGRADED)
 

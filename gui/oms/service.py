@@ -31,7 +31,6 @@ from gui.domain.orders import (
     CANCELLABLE,
     PAUSABLE,
     RESUMABLE,
-    TERMINAL,
     Amendment,
     Order,
     OrderStatus,
@@ -95,7 +94,9 @@ class OrderService:
         self.store = store
         self.errors: Signal[ErrorEvent] = Signal("OrderService.errors")
         self._clients = dict(clients)
-        self._limits = {key: asyncio.Semaphore(MAX_CONCURRENT_REQUESTS_PER_VENUE) for key in clients}
+        self._limits = {
+            key: asyncio.Semaphore(MAX_CONCURRENT_REQUESTS_PER_VENUE) for key in clients
+        }
         self._resolving: set[asyncio.Task[None]] = set()
         store.problems.subscribe(self.errors.publish)
 
@@ -266,7 +267,9 @@ class OrderService:
         if refusal is not None:
             venue = "" if order is None else order.venue
             self.errors.publish(
-                ErrorEvent(f"{action} not sent: {refusal}", ErrorKind.REJECTED, venue, client_order_id)
+                ErrorEvent(
+                    f"{action} not sent: {refusal}", ErrorKind.REJECTED, venue, client_order_id
+                )
             )
             return ActionResult(client_order_id, False, refusal)
         assert order is not None and order.venue_order_id is not None
@@ -278,9 +281,9 @@ class OrderService:
                 await send(client, order.venue_order_id)
             except (VenueError, UnsupportedAction) as exc:
                 self._report(exc, client_order_id, action)
-                await self._refresh(client, client_order_id, fallback=previous)
+                await self._refresh(client, client_order_id, pending, fallback=previous)
                 return ActionResult(client_order_id, False, _message(exc))
-            await self._refresh(client, client_order_id, fallback=None)
+            await self._refresh(client, client_order_id, pending, fallback=None)
         return ActionResult(client_order_id, True)
 
     def _refusal(
@@ -307,9 +310,19 @@ class OrderService:
         return None
 
     async def _refresh(
-        self, client: VenueClient, client_order_id: str, fallback: OrderStatus | None
+        self,
+        client: VenueClient,
+        client_order_id: str,
+        pending: OrderStatus,
+        fallback: OrderStatus | None,
     ) -> None:
-        """Fetch the order after a request so the blotter shows the venue's own word."""
+        """Fetch the order after a request so the blotter shows the venue's own word.
+
+        Args:
+            pending: The status the request set.
+            fallback: The status before the request, when the venue refused it: if the
+                venue's answer leaves the order in `pending`, it goes back to `fallback`.
+        """
         order = self.store.get(client_order_id)
         assert order is not None and order.venue_order_id is not None
         sent_at = self.store.stamp()
@@ -317,21 +330,10 @@ class OrderService:
             report = await client.order(order.venue_order_id)
         except VenueError as exc:
             log.info("refresh of %s failed: %s", client_order_id, exc)
-            current = self.store.get(client_order_id)
-            if fallback is not None and current is not None and current.status not in TERMINAL:
-                self.store.set_status(client_order_id, fallback)
-            return
-        self.store.apply_report(report, client_order_id=client_order_id, observed_at=sent_at)
+        else:
+            self.store.apply_report(report, client_order_id=client_order_id, observed_at=sent_at)
         current = self.store.get(client_order_id)
-        if (
-            fallback is not None
-            and current is not None
-            and current.status not in TERMINAL
-            and current.status != fallback
-            and current.status in (OrderStatus.PENDING_CANCEL, OrderStatus.PENDING_PAUSE,
-                                   OrderStatus.PENDING_RESUME, OrderStatus.PENDING_REPLACE)
-        ):
-            # The venue refused and its report did not move the order: back to before.
+        if fallback is not None and current is not None and current.status == pending:
             self.store.set_status(client_order_id, fallback)
 
     # -- plumbing ----------------------------------------------------------------------------

@@ -11,8 +11,8 @@ row back to working). Each call publishes at most one `StoreChange`.
 from __future__ import annotations
 
 import dataclasses
-import logging
 import itertools
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -247,9 +247,7 @@ class OrderStore:
             updated = dataclasses.replace(updated, updated_ts=utc_now())
         return updated, fills
 
-    def _merge_status(
-        self, order: Order, report: OrderReport, observed_at: int | None
-    ) -> Order:
+    def _merge_status(self, order: Order, report: OrderReport, observed_at: int | None) -> Order:
         target = report.status
         if target == OrderStatus.UNKNOWN and order.status != OrderStatus.UNKNOWN:
             self.problems.publish(

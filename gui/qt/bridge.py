@@ -115,11 +115,6 @@ class DeskBridge(QObject):
             log.error("%s failed", what, exc_info=exc)
             self.on_error(ErrorEvent(f"{what} failed unexpectedly: {exc!r}", ErrorKind.INTERNAL))
 
-    @property
-    def busy(self) -> bool:
-        """True while any owned task is running."""
-        return bool(self._tasks)
-
     async def aclose(self) -> None:
         """Cancel and await every owned task."""
         tasks = list(self._tasks)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -49,14 +48,23 @@ def _one_line(event: ErrorEvent) -> str:
 _COLUMNS: tuple[Column[ErrorEvent], ...] = (
     time_column("time", "Time", lambda e: e.ts, millis=True),
     Column(
-        "kind", "Kind", lambda e: e.kind.value, lambda e: e.kind.value, width_px=76,
+        "kind",
+        "Kind",
+        lambda e: e.kind.value,
+        lambda e: e.kind.value,
+        width_px=76,
         foreground=lambda e: theme.ERROR_KIND_COLOURS[e.kind],
     ),
     text_column("venue", "Venue", lambda e: e.venue, 104),
     text_column("order", "Order", lambda e: e.client_order_id, 150),
     Column(
-        "message", "Message", _one_line, lambda e: e.message, width_px=400,
-        foreground=lambda e: theme.ERROR_KIND_COLOURS[e.kind], tooltip=lambda e: e.message,
+        "message",
+        "Message",
+        _one_line,
+        lambda e: e.message,
+        width_px=400,
+        foreground=lambda e: theme.ERROR_KIND_COLOURS[e.kind],
+        tooltip=lambda e: e.message,
     ),
 )
 assert [c.key for c in _COLUMNS] == [c.key for c in ErrorsColumn]

@@ -55,8 +55,12 @@ _COLUMNS: tuple[Column[Fill], ...] = (
     text_column("venue", "Venue", lambda f: f.venue, 104),
     text_column("pair", "Pair", lambda f: f.pair, 84),
     Column(
-        "side", "Side", lambda f: f.side.value.capitalize(), lambda f: f.side.value,
-        width_px=44, foreground=lambda f: theme.SIDE_COLOURS[f.side],
+        "side",
+        "Side",
+        lambda f: f.side.value.capitalize(),
+        lambda f: f.side.value,
+        width_px=44,
+        foreground=lambda f: theme.SIDE_COLOURS[f.side],
     ),
     dataclasses.replace(
         decimal_column("quantity", "Quantity", lambda f: f.quantity, 86), tooltip=_fill_tooltip

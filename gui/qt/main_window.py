@@ -7,7 +7,7 @@ trading logic. Bulk actions confirm how many orders they touch (a non-modal dial
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -75,21 +75,28 @@ class MainWindow(QMainWindow):
         self.chart = FillProgressChart()
         self.fills = FillsView()
         self.errors = ErrorsView()
-        self.ticket_dock = self._dock("dock.ticket", "Order ticket", self.ticket,
-                                      Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.ticket_dock = self._dock(
+            "dock.ticket", "Order ticket", self.ticket, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
         # The blotter is the trader's main tool: it gets the whole width above the bottom row.
-        self.fills_dock = self._dock("dock.fills", "Fills", self.fills,
-                                     Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.chart_dock = self._dock("dock.chart", "Fill progress", self.chart,
-                                     Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.errors_dock = self._dock("dock.errors", "Errors", self.errors,
-                                      Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.fills_dock = self._dock(
+            "dock.fills", "Fills", self.fills, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.chart_dock = self._dock(
+            "dock.chart", "Fill progress", self.chart, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.errors_dock = self._dock(
+            "dock.errors", "Errors", self.errors, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
         self.splitDockWidget(self.fills_dock, self.chart_dock, Qt.Orientation.Horizontal)
         self.splitDockWidget(self.chart_dock, self.errors_dock, Qt.Orientation.Horizontal)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
 
         self.action_cancel = self._action(
-            "action.cancel_selected", "Cancel", "Cancel the selected orders", QKeySequence.StandardKey.Delete
+            "action.cancel_selected",
+            "Cancel",
+            "Cancel the selected orders",
+            QKeySequence.StandardKey.Delete,
         )
         self.action_pause = self._action(
             "action.pause_selected", "Pause", "Pause the selected orders", QKeySequence("Ctrl+P")
@@ -122,11 +129,14 @@ class MainWindow(QMainWindow):
         self.resize(1500, 880)
         self.resizeDocks([self.ticket_dock], [270], Qt.Orientation.Horizontal)
         self.resizeDocks([self.fills_dock], [300], Qt.Orientation.Vertical)
-        self.resizeDocks([self.fills_dock, self.chart_dock, self.errors_dock], [520, 520, 420],
-                         Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.fills_dock, self.chart_dock, self.errors_dock],
+            [520, 520, 420],
+            Qt.Orientation.Horizontal,
+        )
         self.restore_layout()
 
-    # -- construction -------------------------------------------------------------------------
+    # -- construction --------------------------------------------------------------------------
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -135,7 +145,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _action(self, name: str, text: str, tip: str, shortcut: QKeySequence | QKeySequence.StandardKey) -> QAction:
+    def _action(
+        self, name: str, text: str, tip: str, shortcut: QKeySequence | QKeySequence.StandardKey
+    ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         action.setShortcut(shortcut)
@@ -163,7 +175,7 @@ class MainWindow(QMainWindow):
         for action in (self.action_cancel, self.action_pause, self.action_resume):
             orders.addAction(action)
 
-    # -- ticket ------------------------------------------------------------------------------------
+    # -- ticket --------------------------------------------------------------------------------
 
     def _on_submit_requested(self, ticket: OrderTicket) -> None:
         self.ticket.set_busy(True)
@@ -183,12 +195,14 @@ class MainWindow(QMainWindow):
         text = "; ".join(f"{name}: {message}" for name, message in field_errors.items())
         self.bridge.on_error(ErrorEvent(f"ticket not sent: {text}", ErrorKind.VALIDATION))
 
-    # -- bulk actions -----------------------------------------------------------------------------
+    # -- bulk actions --------------------------------------------------------------------------
 
     def _eligible(self, action: str) -> list[Order]:
         allowed = {"cancel": CANCELLABLE, "pause": PAUSABLE, "resume": RESUMABLE}[action]
         # The store, not the blotter's copy (up to one batch behind), decides eligibility.
-        current = (self.store.get(order.client_order_id) for order in self.blotter.selected_orders())
+        current = (
+            self.store.get(order.client_order_id) for order in self.blotter.selected_orders()
+        )
         return [order for order in current if order is not None and order.status in allowed]
 
     def confirm_and_run(self, action: str) -> QMessageBox | None:
@@ -210,8 +224,13 @@ class MainWindow(QMainWindow):
         box.setIcon(QMessageBox.Icon.Warning if action == "cancel" else QMessageBox.Icon.Question)
         box.setWindowTitle(f"{action.capitalize()} {count} {noun}")
         box.setText(f"{action.capitalize()} {count} {noun}?")
-        box.setInformativeText(f"{pairs}\n\nThe venue's answer for each order lands in the blotter; failures in the error pane.")
-        yes = box.addButton(f"{action.capitalize()} {count} {noun}", QMessageBox.ButtonRole.AcceptRole)
+        box.setInformativeText(
+            f"{pairs}\n\nThe venue's answer for each order lands in the blotter; "
+            "failures in the error pane."
+        )
+        yes = box.addButton(
+            f"{action.capitalize()} {count} {noun}", QMessageBox.ButtonRole.AcceptRole
+        )
         yes.setObjectName("dialog.confirm.yes")
         no = box.addButton("Keep", QMessageBox.ButtonRole.RejectRole)
         no.setObjectName("dialog.confirm.no")
@@ -229,15 +248,23 @@ class MainWindow(QMainWindow):
 
     def run_action(self, action: str, client_order_ids: list[str]) -> None:
         """Send `action` for the orders now, without asking (the dialog already did)."""
-        verbs = {"cancel": self.service.cancel, "pause": self.service.pause, "resume": self.service.resume}
-        self.statusBar().showMessage(f"Sending {action} for {len(client_order_ids)} order(s)...", 3000)
+        verbs = {
+            "cancel": self.service.cancel,
+            "pause": self.service.pause,
+            "resume": self.service.resume,
+        }
+        self.statusBar().showMessage(
+            f"Sending {action} for {len(client_order_ids)} order(s)...", 3000
+        )
         self.bridge.run(self._run_action(action, verbs[action](client_order_ids)), f"{action}")
 
-    async def _run_action(self, action: str, pending: object) -> None:
-        results: list[ActionResult] = await pending  # type: ignore[misc]
+    async def _run_action(self, action: str, pending: Awaitable[list[ActionResult]]) -> None:
+        results = await pending
         failed = [result for result in results if not result.ok]  # the service reported each
         done = len(results) - len(failed)
-        self.statusBar().showMessage(f"{action.capitalize()}: {done} accepted, {len(failed)} failed", 8000)
+        self.statusBar().showMessage(
+            f"{action.capitalize()}: {done} accepted, {len(failed)} failed", 8000
+        )
 
     def _context_menu(self, position: object) -> None:
         menu = QMenu(self)
@@ -251,7 +278,7 @@ class MainWindow(QMainWindow):
         self.action_pause.setEnabled(any(o.status in PAUSABLE for o in selected))
         self.action_resume.setEnabled(any(o.status in RESUMABLE for o in selected))
 
-    # -- live updates --------------------------------------------------------------------------------
+    # -- live updates --------------------------------------------------------------------------
 
     def _on_orders_changed(self, orders: list[Order]) -> None:
         self.blotter.model.apply(orders)
@@ -281,7 +308,7 @@ class MainWindow(QMainWindow):
     def _on_error_count(self, count: int) -> None:
         self.errors_dock.setWindowTitle(f"Errors ({count})" if count else "Errors")
 
-    # -- status bar -----------------------------------------------------------------------------------
+    # -- status bar ----------------------------------------------------------------------------
 
     def _on_health(self, health: VenueHealth) -> None:
         key = (health.venue, health.account)
@@ -295,8 +322,12 @@ class MainWindow(QMainWindow):
 
     def _refresh_status(self) -> None:
         now = utc_now()
-        colours = {VenueState.OK: "#3fb950", VenueState.DEGRADED: "#f85149",
-                   VenueState.CONNECTING: "#d29922", VenueState.STOPPED: "#8b949e"}
+        colours = {
+            VenueState.OK: "#3fb950",
+            VenueState.DEGRADED: "#f85149",
+            VenueState.CONNECTING: "#d29922",
+            VenueState.STOPPED: "#8b949e",
+        }
         for key, health in self._health.items():
             age = ""
             if health.last_success_ts is not None:
@@ -308,7 +339,7 @@ class MainWindow(QMainWindow):
             )
             label.setToolTip(health.last_error or f"last good poll{age or ': none yet'}")
 
-    # -- layout -------------------------------------------------------------------------------------
+    # -- layout --------------------------------------------------------------------------------
 
     def restore_layout(self) -> None:
         """Restore window geometry, dock layout and blotter columns from the settings."""

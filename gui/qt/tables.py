@@ -37,6 +37,7 @@ class ColumnId(IntEnum):
         """Stable, untranslated identifier for saved layouts, e.g. `"avg_price"`."""
         return self.name.lower()
 
+
 R = TypeVar("R")
 
 SORT_ROLE: int = Qt.ItemDataRole.UserRole + 1
@@ -91,8 +92,12 @@ def decimal_column(
 ) -> Column[R]:
     """A right-aligned number column: exact Decimal text, numeric sort, empty for None."""
     return Column(
-        key, title, lambda record: format_decimal(value(record)), value,
-        numeric=True, width_px=width_px,
+        key,
+        title,
+        lambda record: format_decimal(value(record)),
+        value,
+        numeric=True,
+        width_px=width_px,
     )
 
 
@@ -101,8 +106,13 @@ def price_column(
 ) -> Column[R]:
     """A computed-price column: 7 significant digits shown, exact value in the tooltip."""
     return Column(
-        key, title, lambda record: format_price(value(record)), value,
-        numeric=True, width_px=width_px, tooltip=lambda record: format_decimal(value(record)),
+        key,
+        title,
+        lambda record: format_price(value(record)),
+        value,
+        numeric=True,
+        width_px=width_px,
+        tooltip=lambda record: format_decimal(value(record)),
     )
 
 
@@ -115,8 +125,12 @@ def time_column(
         return value(record).astimezone().isoformat(sep=" ", timespec="milliseconds")
 
     return Column(
-        key, title, lambda record: format_time(value(record), millis=millis), value,
-        width_px=92 if millis else 70, tooltip=full,
+        key,
+        title,
+        lambda record: format_time(value(record), millis=millis),
+        value,
+        width_px=92 if millis else 70,
+        tooltip=full,
     )
 
 

@@ -36,8 +36,15 @@ class SandboxProcess:
             RuntimeError: The sandbox exited or printed no JSON line within START_TIMEOUT_S.
         """
         command = [
-            sys.executable, "-m", "gui.sandbox.server",
-            "--port", "0", "--seed", str(self.seed), "--speed", str(self.speed),
+            sys.executable,
+            "-m",
+            "gui.sandbox.server",
+            "--port",
+            "0",
+            "--seed",
+            str(self.seed),
+            "--speed",
+            str(self.speed),
         ]
         self._process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
             command, stdout=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL

@@ -182,7 +182,7 @@ class RetryPolicy:
         """Seconds to wait after failed attempt number `attempt` (1-based)."""
         if isinstance(error, VenueRateLimited) and error.retry_after_s is not None:
             return max(error.retry_after_s, 0.0)
-        return min(self.base_delay_s * 2 ** (attempt - 1), self.max_delay_s)
+        return min(self.base_delay_s * 2.0 ** (attempt - 1), self.max_delay_s)
 
 
 _TRANSIENT = (VenueTransportError, VenueUnavailable, VenueRateLimited)

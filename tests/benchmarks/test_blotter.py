@@ -36,7 +36,7 @@ def test_blotter_load_update_and_sort(qtbot: Any, rows: int) -> None:
 
     changed = [
         dataclasses.replace(order, filled_qty=Decimal("0.5"), status=OrderStatus.PARTIALLY_FILLED)
-        for order in orders[::max(rows // 1000, 1)][:1000]
+        for order in orders[:: max(rows // 1000, 1)][:1000]
     ]
     start = time.perf_counter()
     view.model.apply(changed)
@@ -46,6 +46,8 @@ def test_blotter_load_update_and_sort(qtbot: Any, rows: int) -> None:
     view.table.sortByColumn(BlotterColumn.QUANTITY, Qt.SortOrder.DescendingOrder)
     sort_ms = (time.perf_counter() - start) * 1000
 
-    print(f"\nblotter {rows:,} orders: load {load_ms:.0f} ms, 1,000 changed {update_ms:.1f} ms, "
-          f"sort {sort_ms:.0f} ms")
+    print(
+        f"\nblotter {rows:,} orders: load {load_ms:.0f} ms, 1,000 changed {update_ms:.1f} ms, "
+        f"sort {sort_ms:.0f} ms"
+    )
     assert view.model.rowCount() == rows

@@ -26,8 +26,9 @@ from gui.venues.treadfi import TreadfiAdapter, TreadfiConfig
 
 ROUNDS = 400
 ACCOUNT = DEMO_ACCOUNTS[0]
-TICKET = OrderTicket("treadfi", ACCOUNT, "BTC-USDT", Side.BUY, Decimal("0.5"), Strategy.TWAP,
-                     duration_s=3600)
+TICKET = OrderTicket(
+    "treadfi", ACCOUNT, "BTC-USDT", Side.BUY, Decimal("0.5"), Strategy.TWAP, duration_s=3600
+)
 
 
 @pytest.mark.benchmark
@@ -35,8 +36,9 @@ TICKET = OrderTicket("treadfi", ACCOUNT, "BTC-USDT", Side.BUY, Decimal("0.5"), S
 async def test_submit_overhead_of_the_order_service() -> None:
     engine = SandboxEngine(seed=1, clock=ManualClock())
     config = TreadfiConfig(base_url="http://treadfi.test", max_requests_per_s=1e9, burst=10**9)
-    adapter = TreadfiAdapter(config, DEMO_API_KEY, ACCOUNT,
-                             transport=httpx.ASGITransport(app=create_app(engine)))
+    adapter = TreadfiAdapter(
+        config, DEMO_API_KEY, ACCOUNT, transport=httpx.ASGITransport(app=create_app(engine))
+    )
     service = OrderService(OrderStore(), {("treadfi", ACCOUNT): adapter})
     try:
         for _ in range(20):  # warm up both paths

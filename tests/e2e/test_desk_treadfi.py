@@ -39,8 +39,9 @@ async def confirm(desk: Desk, action_name: str) -> None:
     action = desk.window.findChild(type(desk.window.action_cancel), action_name)
     await until(action.isEnabled)
     action.trigger()
-    [dialog] = [box for box in desk.window.findChildren(QMessageBox, "dialog.confirm")
-                if box.isVisible()]
+    [dialog] = [
+        box for box in desk.window.findChildren(QMessageBox, "dialog.confirm") if box.isVisible()
+    ]
     assert "1 order" in dialog.text()
     dialog.findChild(QPushButton, "dialog.confirm.yes").click()
 
@@ -89,9 +90,7 @@ def test_an_order_goes_from_ticket_to_fills_and_is_paused_resumed_and_cancelled(
     assert len(order.pauses) == 1 and order.pauses[0][1] is not None
 
 
-def test_a_bad_ticket_shows_why_and_sends_nothing(
-    qasync_loop: Any, qtbot: Any, desk: Desk
-) -> None:
+def test_a_bad_ticket_shows_why_and_sends_nothing(qasync_loop: Any, qtbot: Any, desk: Desk) -> None:
     async def scenario() -> None:
         fill_ticket(qtbot, desk, "abc", "TWAP", "20")
         qtbot.mouseClick(find(desk, QPushButton, "ticket.buy"), Qt.MouseButton.LeftButton)
@@ -125,6 +124,9 @@ def test_a_venue_rejection_reaches_the_error_pane_in_the_venues_words(
 
     drive(qasync_loop, desk, scenario)
     errors = desk.window.errors.model
-    texts = [errors.index(row, col).data() for row in range(errors.rowCount())
-             for col in range(errors.columnCount())]
+    texts = [
+        errors.index(row, col).data()
+        for row in range(errors.rowCount())
+        for col in range(errors.columnCount())
+    ]
     assert any("NOPE" in str(text) for text in texts)

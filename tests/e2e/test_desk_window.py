@@ -28,7 +28,8 @@ def readme_object_names() -> list[str]:
     table = table.split("\n## ", 1)[0]
     names = re.findall(r"`([a-z_]+(?:\.[a-z_]+)*)`", table)
     return [
-        name for name in names
+        name
+        for name in names
         if ("." in name or name == "main_window") and not name.startswith("dialog.")
     ]
 
@@ -38,7 +39,8 @@ def test_every_object_name_in_the_readme_exists_on_the_desk(desk: Desk) -> None:
     assert len(names) > 20
     window = desk.window
     missing = [
-        name for name in names
+        name
+        for name in names
         if window.objectName() != name and window.findChild(QObject, name) is None
     ]
     assert missing == []
@@ -49,10 +51,13 @@ def test_status_bar_shows_each_venue_account_and_its_last_good_poll(
 ) -> None:
     async def scenario() -> None:
         labels = lambda: [  # noqa: E731
-            label for label in desk.window.statusBar().findChildren(QLabel)
+            label
+            for label in desk.window.statusBar().findChildren(QLabel)
             if label.objectName().startswith("status.venue.treadfi.")
         ]
-        await until(lambda: len(labels()) == 2 and all(" ago" in l.text() for l in labels()))
+        await until(
+            lambda: len(labels()) == 2 and all(" ago" in label.text() for label in labels())
+        )
         assert all(": ok" in label.text() for label in labels())
 
     drive(qasync_loop, desk, scenario)

@@ -30,8 +30,9 @@ class Switchable(httpx.AsyncBaseTransport):
 async def test_an_unreachable_venue_is_reported_once_then_recovers() -> None:
     engine = SandboxEngine(seed=1, clock=ManualClock())
     cable = Switchable(httpx.ASGITransport(app=create_app(engine)))
-    config = TreadfiConfig(base_url="http://treadfi.test", max_requests_per_s=10_000,
-                           burst=10_000, read_attempts=1)
+    config = TreadfiConfig(
+        base_url="http://treadfi.test", max_requests_per_s=10_000, burst=10_000, read_attempts=1
+    )
     adapter = TreadfiAdapter(config, DEMO_API_KEY, DEMO_ACCOUNTS[0], transport=cable)
     poller = VenuePoller(adapter, OrderStore(), fast_interval_s=1.0, slow_interval_s=5.0)
     errors: list[ErrorEvent] = []

@@ -58,8 +58,15 @@ async def rig() -> AsyncIterator[Rig]:
 
 
 def twap(quantity: str = "1", minutes: int = 10, **changes: object) -> OrderTicket:
-    ticket = OrderTicket("treadfi", ACCOUNT, "BTC-USDT", Side.BUY, Decimal(quantity),
-                         Strategy.TWAP, duration_s=minutes * 60)
+    ticket = OrderTicket(
+        "treadfi",
+        ACCOUNT,
+        "BTC-USDT",
+        Side.BUY,
+        Decimal(quantity),
+        Strategy.TWAP,
+        duration_s=minutes * 60,
+    )
     return dataclasses.replace(ticket, **changes)  # type: ignore[arg-type]
 
 
@@ -147,7 +154,9 @@ async def test_pause_resume_and_cancel_follow_the_venues_confirmation(rig: Rig) 
     [resumed] = await rig.service.resume([order.client_order_id])
     assert resumed.ok
     assert rig.store.get(order.client_order_id).status in (  # type: ignore[union-attr]
-        OrderStatus.WORKING, OrderStatus.PARTIALLY_FILLED)
+        OrderStatus.WORKING,
+        OrderStatus.PARTIALLY_FILLED,
+    )
     [cancelled] = await rig.service.cancel([order.client_order_id])
     assert cancelled.ok
     final = rig.store.get(order.client_order_id)

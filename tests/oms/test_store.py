@@ -22,12 +22,23 @@ def new_order(store: OrderStore, client_order_id: str = "OD1") -> Order:
     return order
 
 
-def report(status: OrderStatus, filled: str = "0", fills: tuple[FillReport, ...] | None = None,
-           venue_status: str = "ACTIVE") -> OrderReport:
+def report(
+    status: OrderStatus,
+    filled: str = "0",
+    fills: tuple[FillReport, ...] | None = None,
+    venue_status: str = "ACTIVE",
+) -> OrderReport:
     return OrderReport(
-        venue="treadfi", venue_order_id="V1", client_order_id="OD1", status=status,
-        venue_status=venue_status, pair="BTC-USDT", side=Side.BUY, quantity=Decimal("1"),
-        filled_qty=Decimal(filled), avg_fill_px=Decimal("100") if filled != "0" else None,
+        venue="treadfi",
+        venue_order_id="V1",
+        client_order_id="OD1",
+        status=status,
+        venue_status=venue_status,
+        pair="BTC-USDT",
+        side=Side.BUY,
+        quantity=Decimal("1"),
+        filled_qty=Decimal(filled),
+        avg_fill_px=Decimal("100") if filled != "0" else None,
         fills=fills,
     )
 
@@ -68,8 +79,9 @@ def test_a_poll_sent_before_pause_was_clicked_cannot_unpause_the_row() -> None:
     store.set_status("OD1", OrderStatus.PENDING_PAUSE)  # the trader clicks Pause
     store.apply_reports([report(OrderStatus.WORKING)], observed_at=poll_sent_at)
     assert store.get("OD1").status == OrderStatus.PENDING_PAUSE  # type: ignore[union-attr]
-    store.apply_reports([report(OrderStatus.PAUSED, venue_status="PAUSED")],
-                        observed_at=store.stamp())
+    store.apply_reports(
+        [report(OrderStatus.PAUSED, venue_status="PAUSED")], observed_at=store.stamp()
+    )
     paused = store.get("OD1")
     assert paused is not None and paused.status == OrderStatus.PAUSED
     assert len(paused.pauses) == 1
@@ -79,7 +91,9 @@ def test_a_late_fill_after_cancel_is_applied_and_the_order_stays_canceled() -> N
     store = OrderStore()
     new_order(store)
     store.apply_reports([report(OrderStatus.CANCELED, "0.1", (fill("f1", "0.1"),))])
-    store.apply_reports([report(OrderStatus.WORKING, "0.3", (fill("f1", "0.1"), fill("f2", "0.2")))])
+    store.apply_reports(
+        [report(OrderStatus.WORKING, "0.3", (fill("f1", "0.1"), fill("f2", "0.2")))]
+    )
     order = store.get("OD1")
     assert order is not None
     assert order.status == OrderStatus.CANCELED
@@ -101,9 +115,16 @@ def test_an_unknown_venue_status_is_reported_and_does_not_change_the_order() -> 
 def test_orders_placed_elsewhere_are_adopted_under_the_venue_id() -> None:
     store = OrderStore()
     foreign = OrderReport(
-        venue="treadfi", venue_order_id="V9", client_order_id="", status=OrderStatus.WORKING,
-        venue_status="ACTIVE", pair="ETH-USDT", side=Side.SELL, quantity=Decimal("3"),
-        filled_qty=Decimal(0), account="acct",
+        venue="treadfi",
+        venue_order_id="V9",
+        client_order_id="",
+        status=OrderStatus.WORKING,
+        venue_status="ACTIVE",
+        pair="ETH-USDT",
+        side=Side.SELL,
+        quantity=Decimal("3"),
+        filled_qty=Decimal(0),
+        account="acct",
     )
     store.apply_reports([foreign])
     adopted = store.find_by_venue_order_id("treadfi", "V9")

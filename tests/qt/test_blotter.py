@@ -48,18 +48,22 @@ def test_the_table_is_set_up_for_multi_select_sorting_and_a_context_menu(view: B
     assert view.table.alternatingRowColors()
     assert view.table.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
     assert [view.model.headerData(c, Qt.Orientation.Horizontal) for c in C][:3] == [
-        "Time", "Venue", "Account",
+        "Time",
+        "Venue",
+        "Account",
     ]
 
 
 def test_quantities_sort_as_numbers_not_text(view: BlotterView) -> None:
     # Arrange: as text, "10" < "9" < "10.5"; as numbers 9 < 10 < 10.5.
-    view.model.apply([
-        make_order(1, quantity=Decimal("10")),
-        make_order(2, quantity=Decimal("9")),
-        make_order(3, quantity=Decimal("10.5")),
-        make_order(4, quantity=Decimal("0.00012345")),
-    ])
+    view.model.apply(
+        [
+            make_order(1, quantity=Decimal("10")),
+            make_order(2, quantity=Decimal("9")),
+            make_order(3, quantity=Decimal("10.5")),
+            make_order(4, quantity=Decimal("0.00012345")),
+        ]
+    )
 
     # Act
     view.table.sortByColumn(C.QUANTITY, Qt.SortOrder.AscendingOrder)
@@ -70,11 +74,13 @@ def test_quantities_sort_as_numbers_not_text(view: BlotterView) -> None:
 
 
 def test_empty_prices_sort_before_any_price(view: BlotterView) -> None:
-    view.model.apply([
-        make_order(1, avg_fill_px=Decimal("65000")),
-        make_order(2),
-        make_order(3, avg_fill_px=Decimal("9000.5")),
-    ])
+    view.model.apply(
+        [
+            make_order(1, avg_fill_px=Decimal("65000")),
+            make_order(2),
+            make_order(3, avg_fill_px=Decimal("9000.5")),
+        ]
+    )
 
     view.table.sortByColumn(C.AVG_PRICE, Qt.SortOrder.AscendingOrder)
 
@@ -88,15 +94,17 @@ def test_newest_order_is_on_top_by_default(view: BlotterView) -> None:
 
 
 def test_decimals_are_shown_exactly_without_float_noise(view: BlotterView) -> None:
-    view.model.apply([
-        make_order(
-            1,
-            quantity=Decimal("0.10000000"),
-            filled_qty=Decimal("0.03"),
-            avg_fill_px=Decimal("65000.10"),
-            limit_price=Decimal("1E+5"),
-        )
-    ])
+    view.model.apply(
+        [
+            make_order(
+                1,
+                quantity=Decimal("0.10000000"),
+                filled_qty=Decimal("0.03"),
+                avg_fill_px=Decimal("65000.10"),
+                limit_price=Decimal("1E+5"),
+            )
+        ]
+    )
 
     columns = (C.QUANTITY, C.FILLED, C.AVG_PRICE, C.LIMIT_PRICE)
     row = [view.model.index(0, c).data() for c in columns]
@@ -113,12 +121,14 @@ def test_percent_filled_never_rounds_up_to_100(view: BlotterView) -> None:
 
 def test_working_filter_hides_finished_orders_and_drops_one_that_fills(view: BlotterView) -> None:
     working = make_order(1)
-    view.model.apply([
-        working,
-        make_order(2, status=OrderStatus.FILLED),
-        make_order(3, status=OrderStatus.REJECTED),
-        make_order(4, status=OrderStatus.PAUSED),
-    ])
+    view.model.apply(
+        [
+            working,
+            make_order(2, status=OrderStatus.FILLED),
+            make_order(3, status=OrderStatus.REJECTED),
+            make_order(4, status=OrderStatus.PAUSED),
+        ]
+    )
 
     view.filter.setCurrentText("Working")
     assert sorted(_column(view, C.CLIENT_ORDER_ID)) == ["od-0001", "od-0004"]
@@ -145,9 +155,11 @@ def test_update_signals_only_changed_rows_in_contiguous_blocks(
         orders[2],
         dataclasses.replace(orders[3], venue_order_id="V-new"),
     ]
-    with qtbot.assertNotEmitted(view.model.modelReset), qtbot.assertNotEmitted(
-        view.model.layoutChanged
-    ), qtbot.assertNotEmitted(view.model.rowsInserted):
+    with (
+        qtbot.assertNotEmitted(view.model.modelReset),
+        qtbot.assertNotEmitted(view.model.layoutChanged),
+        qtbot.assertNotEmitted(view.model.rowsInserted),
+    ):
         view.model.apply(changed)
 
     assert ranges == [(0, 1), (3, 3)]
@@ -158,8 +170,9 @@ def test_an_unchanged_batch_signals_nothing(view: BlotterView, qtbot: QtBot) -> 
     orders = [make_order(1), make_order(2)]
     view.model.apply(orders)
 
-    with qtbot.assertNotEmitted(view.model.dataChanged), qtbot.assertNotEmitted(
-        view.model.orders_changed
+    with (
+        qtbot.assertNotEmitted(view.model.dataChanged),
+        qtbot.assertNotEmitted(view.model.orders_changed),
     ):
         view.model.apply(orders)
 
@@ -213,10 +226,12 @@ def test_selecting_orders_by_id_makes_the_first_current(view: BlotterView, qtbot
 
 
 def test_status_colours_tell_filled_from_rejected(view: BlotterView) -> None:
-    view.model.apply([
-        make_order(1, status=OrderStatus.FILLED),
-        make_order(2, status=OrderStatus.REJECTED, reason="Insufficient balance"),
-    ])
+    view.model.apply(
+        [
+            make_order(1, status=OrderStatus.FILLED),
+            make_order(2, status=OrderStatus.REJECTED, reason="Insufficient balance"),
+        ]
+    )
 
     def colour(row: int, role: Qt.ItemDataRole) -> str:
         return view.model.index(row, C.STATUS).data(role).name()

@@ -15,8 +15,11 @@ from tests.qt.factories import T0
 
 C = ErrorsColumn
 REJECTION = ErrorEvent(
-    "Insufficient balance (code 400100)\nbody: {\"code\": \"400100\"}",
-    ErrorKind.REJECTED, "kucoin_futures", "od-0003", T0,
+    'Insufficient balance (code 400100)\nbody: {"code": "400100"}',
+    ErrorKind.REJECTED,
+    "kucoin_futures",
+    "od-0003",
+    T0,
 )
 TIMEOUT = ErrorEvent(
     "timeout after 10 s", ErrorKind.NETWORK, "anboto", "", T0 + timedelta(seconds=1)
@@ -47,7 +50,9 @@ def test_the_pane_shows_the_venue_message_newest_on_top(view: ErrorsView) -> Non
     rejection = view.model.index(1, C.MESSAGE)
     assert rejection.data(Qt.ItemDataRole.ToolTipRole) == REJECTION.message
     assert [view.model.index(1, c).data() for c in (C.KIND, C.VENUE, C.ORDER)] == [
-        "rejected", "kucoin_futures", "od-0003",
+        "rejected",
+        "kucoin_futures",
+        "od-0003",
     ]
 
 

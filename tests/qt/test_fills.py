@@ -52,18 +52,27 @@ def test_a_fill_row_shows_what_the_venue_reported(view: FillsView) -> None:
     local = (T0 + timedelta(seconds=1.234)).astimezone()
     assert row[0] == local.strftime("%H:%M:%S") + ".234"  # HH:MM:SS.mmm, local time
     assert row[1:] == [
-        "treadfi", "BTC-USDT", "Buy", "0.05", "65,000.5", "0.0125 USDT", "od-0001", "f-7",
+        "treadfi",
+        "BTC-USDT",
+        "Buy",
+        "0.05",
+        "65,000.5",
+        "0.0125 USDT",
+        "od-0001",
+        "f-7",
     ]
     tooltip = view.model.index(0, C.PRICE).data(Qt.ItemDataRole.ToolTipRole)
     assert tooltip == "Notional 3,250.025, maker"
 
 
 def test_prices_sort_as_numbers(view: FillsView) -> None:
-    view.model.add([
-        make_fill(1, ORDER, "1", "9.5", 1),
-        make_fill(2, ORDER, "1", "10", 2),
-        make_fill(3, ORDER, "1", "100", 3),
-    ])
+    view.model.add(
+        [
+            make_fill(1, ORDER, "1", "9.5", 1),
+            make_fill(2, ORDER, "1", "10", 2),
+            make_fill(3, ORDER, "1", "100", 3),
+        ]
+    )
 
     view.table.sortByColumn(C.PRICE, Qt.SortOrder.AscendingOrder)
 

@@ -59,10 +59,19 @@ def _save(qtbot: QtBot, widget: QWidget, path: Path, width: int, height: int) ->
 
 
 _TWAP = make_order(
-    7, strategy=Strategy.TWAP, quantity=Decimal("2.5"), status=OrderStatus.PARTIALLY_FILLED,
-    filled_qty=Decimal("1.1"), avg_fill_px=Decimal("3490.25"), limit_price=None,
-    pair="ETH-USDT", side=Side.SELL, duration_s=3600,
-    start_ts=T0, end_ts=T0 + timedelta(hours=1), updated_ts=T0 + timedelta(minutes=40),
+    7,
+    strategy=Strategy.TWAP,
+    quantity=Decimal("2.5"),
+    status=OrderStatus.PARTIALLY_FILLED,
+    filled_qty=Decimal("1.1"),
+    avg_fill_px=Decimal("3490.25"),
+    limit_price=None,
+    pair="ETH-USDT",
+    side=Side.SELL,
+    duration_s=3600,
+    start_ts=T0,
+    end_ts=T0 + timedelta(hours=1),
+    updated_ts=T0 + timedelta(minutes=40),
     pauses=((T0 + timedelta(minutes=12), T0 + timedelta(minutes=20)),),
 )
 
@@ -70,21 +79,56 @@ _TWAP = make_order(
 def _orders() -> list:
     return [
         make_order(1),
-        make_order(2, status=OrderStatus.FILLED, filled_qty=Decimal("1"),
-                   avg_fill_px=Decimal("64999.5"), side=Side.SELL),
-        make_order(3, status=OrderStatus.REJECTED, reason="Insufficient balance (code 400100)",
-                   venue="kucoin_futures", quantity=Decimal("10")),
-        make_order(4, status=OrderStatus.PENDING_CANCEL, quantity=Decimal("0.00012345"),
-                   filled_qty=Decimal("0.00006"), avg_fill_px=Decimal("65001.123456")),
-        make_order(5, status=OrderStatus.PAUSED, strategy=Strategy.VWAP, venue="anboto",
-                   quantity=Decimal("125000"), pair="XRP-USDT", limit_price=None,
-                   filled_qty=Decimal("31250"), avg_fill_px=Decimal("0.5123")),
+        make_order(
+            2,
+            status=OrderStatus.FILLED,
+            filled_qty=Decimal("1"),
+            avg_fill_px=Decimal("64999.5"),
+            side=Side.SELL,
+        ),
+        make_order(
+            3,
+            status=OrderStatus.REJECTED,
+            reason="Insufficient balance (code 400100)",
+            venue="kucoin_futures",
+            quantity=Decimal("10"),
+        ),
+        make_order(
+            4,
+            status=OrderStatus.PENDING_CANCEL,
+            quantity=Decimal("0.00012345"),
+            filled_qty=Decimal("0.00006"),
+            avg_fill_px=Decimal("65001.123456"),
+        ),
+        make_order(
+            5,
+            status=OrderStatus.PAUSED,
+            strategy=Strategy.VWAP,
+            venue="anboto",
+            quantity=Decimal("125000"),
+            pair="XRP-USDT",
+            limit_price=None,
+            filled_qty=Decimal("31250"),
+            avg_fill_px=Decimal("0.5123"),
+        ),
         make_order(6, status=OrderStatus.OUTCOME_UNKNOWN, venue="zenotc", venue_order_id=None),
         _TWAP,
-        make_order(8, status=OrderStatus.CANCELED, filled_qty=Decimal("0.4"),
-                   avg_fill_px=Decimal("65010"), strategy=Strategy.IOC, venue="dfx"),
-        make_order(9, status=OrderStatus.PENDING_NEW, strategy=Strategy.MARKET, limit_price=None,
-                   venue_order_id=None, quantity=Decimal("1250.5")),
+        make_order(
+            8,
+            status=OrderStatus.CANCELED,
+            filled_qty=Decimal("0.4"),
+            avg_fill_px=Decimal("65010"),
+            strategy=Strategy.IOC,
+            venue="dfx",
+        ),
+        make_order(
+            9,
+            status=OrderStatus.PENDING_NEW,
+            strategy=Strategy.MARKET,
+            limit_price=None,
+            venue_order_id=None,
+            quantity=Decimal("1250.5"),
+        ),
     ]
 
 
@@ -119,28 +163,58 @@ def test_screenshots_of_every_widget(themed: QApplication, qtbot: QtBot, out_dir
     _save(qtbot, fills, out_dir / "fills.png", 900, 260)
 
     errors = ErrorsView()
-    errors.model.add(ErrorEvent("timeout after 10 s: POST /api/v1/orders", ErrorKind.NETWORK,
-                                "kucoin_futures", "od-0003", T0))
-    errors.model.add(ErrorEvent("Insufficient balance (code 400100)", ErrorKind.REJECTED,
-                                "kucoin_futures", "od-0003", T0 + timedelta(seconds=1)))
-    errors.model.add(ErrorEvent("ticket not sent: quantity: Quantity must be a number.",
-                                ErrorKind.VALIDATION, ts=T0 + timedelta(seconds=2)))
-    errors.model.add(ErrorEvent("unknown status 'HALTED' shown as unknown", ErrorKind.WARNING,
-                                "anboto", "od-0005", T0 + timedelta(seconds=3)))
+    errors.model.add(
+        ErrorEvent(
+            "timeout after 10 s: POST /api/v1/orders",
+            ErrorKind.NETWORK,
+            "kucoin_futures",
+            "od-0003",
+            T0,
+        )
+    )
+    errors.model.add(
+        ErrorEvent(
+            "Insufficient balance (code 400100)",
+            ErrorKind.REJECTED,
+            "kucoin_futures",
+            "od-0003",
+            T0 + timedelta(seconds=1),
+        )
+    )
+    errors.model.add(
+        ErrorEvent(
+            "ticket not sent: quantity: Quantity must be a number.",
+            ErrorKind.VALIDATION,
+            ts=T0 + timedelta(seconds=2),
+        )
+    )
+    errors.model.add(
+        ErrorEvent(
+            "unknown status 'HALTED' shown as unknown",
+            ErrorKind.WARNING,
+            "anboto",
+            "od-0005",
+            T0 + timedelta(seconds=3),
+        )
+    )
     _save(qtbot, errors, out_dir / "errors.png", 900, 200)
 
     # A live TWAP 40 minutes into its hour, paused for 8 minutes.
     start = utc_now() - timedelta(minutes=40)
     live = dataclasses.replace(
-        _TWAP, created_ts=start, start_ts=start, end_ts=start + timedelta(hours=1),
+        _TWAP,
+        created_ts=start,
+        start_ts=start,
+        end_ts=start + timedelta(hours=1),
         updated_ts=start + timedelta(minutes=39),
         pauses=((start + timedelta(minutes=12), start + timedelta(minutes=20)),),
     )
     shift = (start - T0).total_seconds()
     minutes = [2, 5, 7, 9, 11, 21, 24, 27, 30, 33, 36]
     chart = FillProgressChart()
-    chart.show_order(live, [make_fill(n, live, "0.1", "3490", shift + 60 * m)
-                            for n, m in enumerate(minutes)])
+    chart.show_order(
+        live, [make_fill(n, live, "0.1", "3490", shift + 60 * m) for n, m in enumerate(minutes)]
+    )
     _save(qtbot, chart, out_dir / "chart.png", 640, 320)
 
     empty = FillProgressChart()

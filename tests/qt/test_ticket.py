@@ -30,26 +30,37 @@ def _error(ticket: TicketWidget, field: str) -> str:
 
 def _submit(qtbot: QtBot, ticket: TicketWidget, side: Side = Side.BUY) -> OrderTicket:
     button = ticket.buy if side == Side.BUY else ticket.sell
-    with qtbot.assertNotEmitted(ticket.validation_failed), qtbot.waitSignal(
-        ticket.submit_requested, timeout=1000
-    ) as sent:
+    with (
+        qtbot.assertNotEmitted(ticket.validation_failed),
+        qtbot.waitSignal(ticket.submit_requested, timeout=1000) as sent,
+    ):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     return sent.args[0]
 
 
 def _reject(qtbot: QtBot, ticket: TicketWidget, side: Side = Side.BUY) -> dict[str, str]:
     button = ticket.buy if side == Side.BUY else ticket.sell
-    with qtbot.assertNotEmitted(ticket.submit_requested), qtbot.waitSignal(
-        ticket.validation_failed, timeout=1000
-    ) as failed:
+    with (
+        qtbot.assertNotEmitted(ticket.submit_requested),
+        qtbot.waitSignal(ticket.validation_failed, timeout=1000) as failed,
+    ):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     return failed.args[0]
 
 
 def test_fields_have_stable_object_names(ticket: TicketWidget) -> None:
     names = [
-        "venue", "account", "pair", "quantity", "strategy", "limit_price", "duration",
-        "pov_target", "notes", "buy", "sell",
+        "venue",
+        "account",
+        "pair",
+        "quantity",
+        "strategy",
+        "limit_price",
+        "duration",
+        "pov_target",
+        "notes",
+        "buy",
+        "sell",
     ]
     for name in names:
         assert ticket.findChild(object, f"ticket.{name}") is getattr(ticket, name), name
@@ -90,7 +101,10 @@ def test_a_twap_sell_converts_minutes_to_seconds(qtbot: QtBot, ticket: TicketWid
     sent = _submit(qtbot, ticket, Side.SELL)
 
     assert (sent.side, sent.strategy, sent.duration_s, sent.limit_price) == (
-        Side.SELL, Strategy.TWAP, 5400, None,
+        Side.SELL,
+        Strategy.TWAP,
+        5400,
+        None,
     )
 
 
@@ -197,7 +211,9 @@ def test_nothing_typed_is_lost_after_a_submit_or_a_rejection(
     ticket.show_field_errors({"limit_price": "Price outside the band (venue code 300011)."})
 
     assert (ticket.quantity.text(), ticket.limit_price.text(), ticket.notes.text()) == (
-        "1", "65000", "hedge leg",
+        "1",
+        "65000",
+        "hedge leg",
     )
     assert _error(ticket, "limit_price") == "Price outside the band (venue code 300011)."
 
@@ -235,7 +251,8 @@ def test_keyboard_shortcuts_send_from_inside_the_ticket(qtbot: QtBot, ticket: Ti
 
     with qtbot.waitSignal(ticket.submit_requested, timeout=1000) as sold:
         qtbot.keyClick(
-            ticket.quantity, Qt.Key.Key_S,
+            ticket.quantity,
+            Qt.Key.Key_S,
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
         )
 

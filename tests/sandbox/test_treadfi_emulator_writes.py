@@ -293,8 +293,13 @@ async def test_a_pair_the_venue_does_not_list_is_refused_naming_the_token() -> N
         response = await client.post(
             "/api/orders/",
             headers={"Authorization": f"Token {DEMO_API_KEY}"},
-            json={"pair": "ASDF-USDT", "side": "buy", "accounts": [DEMO_ACCOUNTS[0]],
-                  "strategy": "Market", "base_asset_qty": "1"},
+            json={
+                "pair": "ASDF-USDT",
+                "side": "buy",
+                "accounts": [DEMO_ACCOUNTS[0]],
+                "strategy": "Market",
+                "base_asset_qty": "1",
+            },
         )
     assert response.status_code == 400
     assert response.json() == {"errors": ["Invalid buy_token ASDF"]}

@@ -104,8 +104,15 @@ def test_redirect_is_an_error_naming_the_target() -> None:
 
 @pytest.mark.parametrize(
     ("header", "seconds"),
-    [(None, None), ("", None), ("7", 7.0), ("1.5", 1.5), ("-3", 0.0), ("soon", None),
-     ("Wed, 21 Oct 2015 07:28:30 GMT", 30.0)],
+    [
+        (None, None),
+        ("", None),
+        ("7", 7.0),
+        ("1.5", 1.5),
+        ("-3", 0.0),
+        ("soon", None),
+        ("Wed, 21 Oct 2015 07:28:30 GMT", 30.0),
+    ],
 )
 def test_retry_after_forms(header: str | None, seconds: float | None) -> None:
     now = datetime(2015, 10, 21, 7, 28, 0, tzinfo=UTC)
@@ -122,8 +129,13 @@ def test_429_carries_retry_after() -> None:
 async def test_get_is_retried_with_exponential_backoff_then_succeeds(
     venue_http: MakeHttp, caplog: pytest.LogCaptureFixture
 ) -> None:
-    answers = iter([httpx.Response(503, text=": busy"), httpx.Response(500, text=": oops"),
-                    httpx.Response(200, json={"ok": True})])
+    answers = iter(
+        [
+            httpx.Response(503, text=": busy"),
+            httpx.Response(500, text=": oops"),
+            httpx.Response(200, json={"ok": True}),
+        ]
+    )
     sleeps = Sleeps()
     http = venue_http(lambda request: next(answers), sleeps, RetryPolicy(3, 0.25, 8.0))
     with caplog.at_level(logging.WARNING, logger="gui.venues.http"):

@@ -82,9 +82,7 @@ def _parse(model: type[_Model], response: httpx.Response, what: str) -> _Model:
         detail = f"{where}: {problem['msg']}"
     except ValueError as exc:  # not JSON at all
         detail = f"not JSON ({exc})"
-    raise VenueTransportError(
-        VENUE, f"unreadable answer to {what}: {detail}", response.status_code
-    )
+    raise VenueTransportError(VENUE, f"unreadable answer to {what}: {detail}", response.status_code)
 
 
 def _flag(value: bool) -> str:

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest_asyncio
-from tests.venues.treadfi.treadfi_fakes import API_KEY, FAST_CONFIG, FakeVenue
 
 from gui.venues.treadfi import TreadfiClient, TreadfiConfig
+from tests.venues.treadfi.treadfi_fakes import API_KEY, FAST_CONFIG, FakeVenue
 
 ClientFactory = Callable[..., TreadfiClient]
 

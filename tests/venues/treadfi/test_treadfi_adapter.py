@@ -10,12 +10,18 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from tests.venues.treadfi.treadfi_fakes import API_KEY, FAST_CONFIG, Canned, FakeVenue, load_resource
 
 import gui.venues.treadfi as treadfi
 from gui.domain.errors import TicketInvalid, UnsupportedAction, VenueTransportError
 from gui.domain.orders import OrderStatus, OrderTicket, Side, Strategy, TimeInForce
 from gui.venues.treadfi import TreadfiAdapter
+from tests.venues.treadfi.treadfi_fakes import (
+    API_KEY,
+    FAST_CONFIG,
+    Canned,
+    FakeVenue,
+    load_resource,
+)
 
 D = Decimal
 MakeAdapter = Callable[[FakeVenue], TreadfiAdapter]
@@ -38,8 +44,13 @@ async def make_adapter() -> AsyncIterator[MakeAdapter]:
 
 def ticket(**fields: Any) -> OrderTicket:
     base: dict[str, Any] = {
-        "venue": "treadfi", "account": "main", "pair": "BTC-USDT", "side": Side.BUY,
-        "quantity": D("0.5"), "strategy": Strategy.TWAP, "duration_s": 600,
+        "venue": "treadfi",
+        "account": "main",
+        "pair": "BTC-USDT",
+        "side": Side.BUY,
+        "quantity": D("0.5"),
+        "strategy": Strategy.TWAP,
+        "duration_s": 600,
     }
     return OrderTicket(**(base | fields))
 
@@ -47,14 +58,28 @@ def ticket(**fields: Any) -> OrderTicket:
 def created(**fields: Any) -> dict[str, Any]:
     """The doc's 201 body, as if it answered our base-sized order."""
     body: dict[str, Any] = load_resource("http_orders_submit_created.json")
-    return body | {"custom_order_id": "od-1", "buy_token_amount": "0.5", "target_token": "BTC",
-                   "target_order_qty": 0.5, "target_remaining_qty": 0.5} | fields
+    return (
+        body
+        | {
+            "custom_order_id": "od-1",
+            "buy_token_amount": "0.5",
+            "target_token": "BTC",
+            "target_order_qty": 0.5,
+            "target_remaining_qty": 0.5,
+        }
+        | fields
+    )
 
 
 def test_public_names_are_pinned() -> None:
     assert treadfi.__all__ == [
-        "CAPABILITIES", "VENUE", "TreadfiAdapter", "TreadfiAuth", "TreadfiClient",
-        "TreadfiConfig", "extract_message",
+        "CAPABILITIES",
+        "VENUE",
+        "TreadfiAdapter",
+        "TreadfiAuth",
+        "TreadfiClient",
+        "TreadfiConfig",
+        "extract_message",
     ]
     assert all(hasattr(treadfi, name) for name in treadfi.__all__)
 
@@ -64,8 +89,11 @@ def test_public_names_are_pinned() -> None:
     ("sent", "client_order_id", "error"),
     [
         (ticket(quantity=D(0)), "od-1", TicketInvalid),
-        (ticket(strategy=Strategy.LIMIT, limit_price=D(1), time_in_force=TimeInForce.FOK),
-         "od-1", UnsupportedAction),
+        (
+            ticket(strategy=Strategy.LIMIT, limit_price=D(1), time_in_force=TimeInForce.FOK),
+            "od-1",
+            UnsupportedAction,
+        ),
         (ticket(), "x" * 65, ValueError),
         (ticket(), "", ValueError),
         (ticket(), "a,b", ValueError),
@@ -94,12 +122,19 @@ async def test_submit_sends_the_ticket_and_learns_the_strategy_uuid(
     adapter = make_adapter(fake)
     report = await adapter.submit(ticket(notes="slow please"), "od-1")
     assert fake.requests[0].json() == {
-        "pair": "BTC-USDT", "side": "buy", "strategy": "TWAP", "accounts": ["main"],
-        "base_asset_qty": "0.5", "duration": 600, "custom_order_id": "od-1",
+        "pair": "BTC-USDT",
+        "side": "buy",
+        "strategy": "TWAP",
+        "accounts": ["main"],
+        "base_asset_qty": "0.5",
+        "duration": 600,
+        "custom_order_id": "od-1",
         "notes": "slow please",
     }
     assert (report.strategy, report.status, report.quantity) == (
-        Strategy.TWAP, OrderStatus.SCHEDULED, D("0.5")
+        Strategy.TWAP,
+        OrderStatus.SCHEDULED,
+        D("0.5"),
     )
     (listed,) = await adapter.open_orders()
     assert listed.strategy is Strategy.TWAP  # the UUID was learnt at submit

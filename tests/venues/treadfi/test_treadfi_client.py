@@ -8,10 +8,17 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from tests.venues.treadfi.treadfi_fakes import API_KEY, FAST_CONFIG, ORDER_ID, Canned, FakeVenue, load_resource
 
 from gui.domain.errors import VenueAuthError, VenueError
 from gui.venues.treadfi import TreadfiAuth, TreadfiClient, TreadfiConfig, wire
+from tests.venues.treadfi.treadfi_fakes import (
+    API_KEY,
+    FAST_CONFIG,
+    ORDER_ID,
+    Canned,
+    FakeVenue,
+    load_resource,
+)
 
 MakeClient = Callable[..., TreadfiClient]
 OK = Canned(200, body={"message": "ok"})
@@ -66,7 +73,9 @@ async def test_active_orders_flags(make_client: MakeClient) -> None:
     )
     assert fake.requests[0].path == "/api/active_orders/"
     assert fake.requests[0].query == {
-        "exclude_paused": "false", "account_names": "binance_main", "only_active": "true"
+        "exclude_paused": "false",
+        "account_names": "binance_main",
+        "only_active": "true",
     }
     assert answer.order_count == 2
 
@@ -75,8 +84,13 @@ async def test_active_orders_flags(make_client: MakeClient) -> None:
 async def test_submit_posts_the_json_body(make_client: MakeClient) -> None:
     fake = FakeVenue(Canned(201, body=load_resource("http_orders_submit_created.json")))
     request = wire.SubmitOrderRequest(
-        pair="BTC-USD", side="buy", strategy="TWAP", accounts=["binance_main"],
-        base_asset_qty=Decimal("0.5"), duration=3600, limit_price=Decimal("45000.00"),
+        pair="BTC-USD",
+        side="buy",
+        strategy="TWAP",
+        accounts=["binance_main"],
+        base_asset_qty=Decimal("0.5"),
+        duration=3600,
+        limit_price=Decimal("45000.00"),
         custom_order_id="my_custom_order_123",
     )
     order = await make_client(fake).submit_order(request)
@@ -84,8 +98,13 @@ async def test_submit_posts_the_json_body(make_client: MakeClient) -> None:
     assert (sent.method, sent.path) == ("POST", "/api/orders/")
     assert sent.headers["content-type"] == "application/json"
     assert sent.json() == {
-        "pair": "BTC-USD", "side": "buy", "strategy": "TWAP", "accounts": ["binance_main"],
-        "base_asset_qty": "0.5", "duration": 3600, "limit_price": "45000.00",
+        "pair": "BTC-USD",
+        "side": "buy",
+        "strategy": "TWAP",
+        "accounts": ["binance_main"],
+        "base_asset_qty": "0.5",
+        "duration": 3600,
+        "limit_price": "45000.00",
         "custom_order_id": "my_custom_order_123",
     }
     assert order.id == "a13f34c2-7529-4ed9-97cb-f52f9daea4a0"
@@ -108,8 +127,11 @@ async def test_reads_by_id_use_the_documented_paths(make_client: MakeClient) -> 
         ("GET", f"/api/order_summary/{ORDER_ID}", {}),  # no trailing slash (notes §2.1)
         ("GET", f"/api/order/{ORDER_ID}", {"include_fills": "true"}),
         ("GET", "/api/orders_with_stats/", {"page": "2", "page_size": "100"}),
-        ("GET", "/api/order_errors/",
-         {"order_ids": f"{ORDER_ID},7fecb061-725b-5477-c84c-8e8685ge0f26"}),
+        (
+            "GET",
+            "/api/order_errors/",
+            {"order_ids": f"{ORDER_ID},7fecb061-725b-5477-c84c-8e8685ge0f26"},
+        ),
     ]
     assert len(messages.root[ORDER_ID]) == 2
 
@@ -140,10 +162,18 @@ async def test_writes_send_the_documented_bodies(make_client: MakeClient) -> Non
         ("DELETE", f"/api/order/{ORDER_ID}", {}, b""),
         ("POST", "/api/pause_order/", {}, {"order_id": ORDER_ID}),
         ("POST", "/api/resume_order/", {}, {"order_id": ORDER_ID}),
-        ("POST", "/api/amend_order/", {},
-         {"order_id": ORDER_ID, "changes": {"duration": 900, "limit_price": "51000"}}),
-        ("POST", "/api/cancel_all_orders/", {"exclude_paused": "true"},
-         {"account_names": "binance_main,coinbase_pro"}),
+        (
+            "POST",
+            "/api/amend_order/",
+            {},
+            {"order_id": ORDER_ID, "changes": {"duration": 900, "limit_price": "51000"}},
+        ),
+        (
+            "POST",
+            "/api/cancel_all_orders/",
+            {"exclude_paused": "true"},
+            {"account_names": "binance_main,coinbase_pro"},
+        ),
         ("POST", "/api/cancel_all_orders/", {}, b""),
         ("POST", "/api/pause_all_orders/", {}, b""),
         ("POST", "/api/resume_all_orders/", {}, b""),
@@ -187,8 +217,14 @@ async def test_the_key_never_reaches_a_log_line_or_an_error(
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("base_url", "ftp://x"), ("base_url", "instance.example"), ("base_url", "http://h/?q=1"),
-     ("auth_scheme", "To ken"), ("timeout_s", 0), ("read_attempts", 0)],
+    [
+        ("base_url", "ftp://x"),
+        ("base_url", "instance.example"),
+        ("base_url", "http://h/?q=1"),
+        ("auth_scheme", "To ken"),
+        ("timeout_s", 0),
+        ("read_attempts", 0),
+    ],
 )
 def test_config_refuses_nonsense(field: str, value: object) -> None:
     with pytest.raises(ValueError, match=field):

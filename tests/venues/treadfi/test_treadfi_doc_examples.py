@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from tests.venues.treadfi.treadfi_fakes import RESOURCES, load_resource
 
 from gui.domain.orders import OrderStatus, Side, Strategy
 from gui.venues.base import OrderReport
 from gui.venues.treadfi import parsing, wire
+from tests.venues.treadfi.treadfi_fakes import RESOURCES, load_resource
 
 D = Decimal
 

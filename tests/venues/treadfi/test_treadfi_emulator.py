@@ -15,7 +15,6 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from tests.venues.treadfi.treadfi_fakes import FAST_CONFIG
 
 from gui.domain.errors import VenueAuthError, VenueNotFound, VenueRateLimited, VenueRejected
 from gui.domain.orders import Amendment, OrderStatus, OrderTicket, Side, Strategy, TimeInForce
@@ -23,6 +22,7 @@ from gui.sandbox.engine import ManualClock, SandboxEngine
 from gui.sandbox.treadfi import DEMO_ACCOUNTS, DEMO_API_KEY, create_app
 from gui.venues.base import OrderReport, VenueClient
 from gui.venues.treadfi import TreadfiAdapter, parsing
+from tests.venues.treadfi.treadfi_fakes import FAST_CONFIG
 
 D = Decimal
 ACCOUNT = DEMO_ACCOUNTS[0]
@@ -141,8 +141,9 @@ async def test_open_orders_include_paused_and_only_this_account(desk: Desk) -> N
     other = desk.connect(account=DEMO_ACCOUNTS[1])
     async with other:
         await other.submit(
-            OrderTicket("treadfi", DEMO_ACCOUNTS[1], PAIR, Side.SELL, D(1), Strategy.TWAP,
-                        duration_s=600),
+            OrderTicket(
+                "treadfi", DEMO_ACCOUNTS[1], PAIR, Side.SELL, D(1), Strategy.TWAP, duration_s=600
+            ),
             "od-other",
         )
         reports = {r.client_order_id: r for r in await desk.adapter.open_orders()}
@@ -280,7 +281,9 @@ async def test_raw_reads_list_summary_stats_and_messages(desk: Desk) -> None:
 
     summary = parsing.summary_report(await client.order_summary(done.venue_order_id))
     assert (summary.status, summary.quantity, summary.filled_qty) == (
-        OrderStatus.FILLED, D("0.5"), D("0.5")
+        OrderStatus.FILLED,
+        D("0.5"),
+        D("0.5"),
     )
 
     stats = await client.orders_with_stats(page_size=10)

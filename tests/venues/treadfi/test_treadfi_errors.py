@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from tests.venues.treadfi.treadfi_fakes import ORDER_ID, RESOURCES, Canned, FakeVenue, load_resource
 
 from gui.domain.errors import (
     VenueAuthError,
@@ -25,6 +24,7 @@ from gui.domain.errors import (
     VenueUnavailable,
 )
 from gui.venues.treadfi import TreadfiClient, wire
+from tests.venues.treadfi.treadfi_fakes import ORDER_ID, RESOURCES, Canned, FakeVenue, load_resource
 
 Call = Callable[[TreadfiClient], Awaitable[object]]
 
@@ -54,8 +54,14 @@ CALLS: dict[str, tuple[str, Call]] = {
     "http_actions_resume_all_errors.json": ("POST", lambda c: c.resume_all_orders()),
 }
 
-EXPECTED_TYPE = {400: VenueRejected, 401: VenueAuthError, 403: VenueAuthError,
-                 404: VenueNotFound, 422: VenueRejected, 500: VenueUnavailable}
+EXPECTED_TYPE = {
+    400: VenueRejected,
+    401: VenueAuthError,
+    403: VenueAuthError,
+    404: VenueNotFound,
+    422: VenueRejected,
+    500: VenueUnavailable,
+}
 
 
 def _cases() -> Iterator[Any]:

@@ -20,8 +20,9 @@ async def test_submit_read_and_cancel_over_loopback() -> None:
         account = endpoint.accounts[0]
         async with TreadfiAdapter(config, endpoint.credentials["api_key"], account) as adapter:
             market = await adapter.submit(
-                OrderTicket("treadfi", account, "ETH-USDT", Side.SELL, Decimal("1.25"),
-                            Strategy.MARKET),
+                OrderTicket(
+                    "treadfi", account, "ETH-USDT", Side.SELL, Decimal("1.25"), Strategy.MARKET
+                ),
                 "od-loopback-market",
             )
             assert (market.status, market.filled_qty) == (OrderStatus.FILLED, Decimal("1.25"))
@@ -29,8 +30,15 @@ async def test_submit_read_and_cancel_over_loopback() -> None:
             assert detail.fills and sum(f.quantity for f in detail.fills) == Decimal("1.25")
 
             resting = await adapter.submit(
-                OrderTicket("treadfi", account, "ETH-USDT", Side.BUY, Decimal("2"),
-                            Strategy.LIMIT, limit_price=Decimal("1.5")),
+                OrderTicket(
+                    "treadfi",
+                    account,
+                    "ETH-USDT",
+                    Side.BUY,
+                    Decimal("2"),
+                    Strategy.LIMIT,
+                    limit_price=Decimal("1.5"),
+                ),
                 "od-loopback-limit",
             )
             assert [r.venue_order_id for r in await adapter.open_orders()] == [

@@ -150,13 +150,20 @@ def test_learned_strategy_uuid_is_used() -> None:
 def test_quote_sized_sell_uses_its_base_amount_and_decides_completion_in_quote() -> None:
     report = parsing.order_report(
         order(
-            side="sell", status="COMPLETE", target_token="USDT", target_order_qty="1000",
-            target_executed_qty="1000", sell_token_amount="0.02", executed_notional="1000",
+            side="sell",
+            status="COMPLETE",
+            target_token="USDT",
+            target_order_qty="1000",
+            target_executed_qty="1000",
+            sell_token_amount="0.02",
+            executed_notional="1000",
             average_executed_price="50000",
         )
     )
     assert (report.status, report.quantity, report.filled_qty) == (
-        OrderStatus.FILLED, D("0.02"), D("0.02")
+        OrderStatus.FILLED,
+        D("0.02"),
+        D("0.02"),
     )
 
 
@@ -167,8 +174,12 @@ def test_quote_sized_buy_without_any_price_reports_zero_base() -> None:
 
 def test_fill_without_size_price_or_time_is_skipped(caplog: pytest.LogCaptureFixture) -> None:
     fills = [
-        {"id": "f1", "executed_qty": "1", "executed_price": "10",
-         "fill_time": "2024-01-01T00:00:00Z"},
+        {
+            "id": "f1",
+            "executed_qty": "1",
+            "executed_price": "10",
+            "fill_time": "2024-01-01T00:00:00Z",
+        },
         {"id": "f2", "executed_qty": "1", "fill_time": "2024-01-01T00:00:00Z"},
         {"id": "f3", "executed_qty": "1", "executed_price": "10"},
     ]
@@ -179,8 +190,12 @@ def test_fill_without_size_price_or_time_is_skipped(caplog: pytest.LogCaptureFix
 
 
 def test_placement_fills_win_over_flat_fills() -> None:
-    flat = {"placement_id": "p1", "executed_qty": "1", "executed_price": "10",
-            "fill_time": "2024-01-01T00:00:00Z"}
+    flat = {
+        "placement_id": "p1",
+        "executed_qty": "1",
+        "executed_price": "10",
+        "fill_time": "2024-01-01T00:00:00Z",
+    }
     nested = flat | {"id": "fill-uuid"}
     report = parsing.order_report(order(fills=[flat], placements=[{"id": "p1", "fills": [nested]}]))
     assert [fill.fill_id for fill in report.fills or ()] == ["fill-uuid"]
@@ -188,8 +203,14 @@ def test_placement_fills_win_over_flat_fills() -> None:
 
 def test_synthesized_fill_id_ignores_number_formatting() -> None:
     def fill_id(qty: object, price: object) -> str:
-        fills = [{"placement_id": "p", "executed_qty": qty, "executed_price": price,
-                  "fill_time": "2024-01-01T00:00:00Z"}]
+        fills = [
+            {
+                "placement_id": "p",
+                "executed_qty": qty,
+                "executed_price": price,
+                "fill_time": "2024-01-01T00:00:00Z",
+            }
+        ]
         return (parsing.order_report(order(fills=fills)).fills or ())[0].fill_id
 
     assert fill_id("0.1250", "45000.00") == fill_id(0.125, 45000) == fill_id("0.125", "4.5E+4")
@@ -204,8 +225,12 @@ def test_side_must_be_buy_or_sell() -> None:
 
 def ticket(**fields: Any) -> OrderTicket:
     base: dict[str, Any] = {
-        "venue": "treadfi", "account": "main", "pair": "BTC-USDT", "side": Side.BUY,
-        "quantity": D("0.5"), "strategy": Strategy.MARKET,
+        "venue": "treadfi",
+        "account": "main",
+        "pair": "BTC-USDT",
+        "side": Side.BUY,
+        "quantity": D("0.5"),
+        "strategy": Strategy.MARKET,
     }
     return OrderTicket(**(base | fields))
 
@@ -214,24 +239,39 @@ def ticket(**fields: Any) -> OrderTicket:
     ("fields", "body"),
     [
         ({}, {"strategy": "Market"}),
-        ({"strategy": Strategy.LIMIT, "limit_price": D("4.5E+4")},
-         {"strategy": "Limit", "limit_price": "45000"}),
-        ({"strategy": Strategy.LIMIT, "limit_price": D("1"), "time_in_force": TimeInForce.IOC},
-         {"strategy": "IOC", "limit_price": "1"}),
-        ({"strategy": Strategy.IOC, "limit_price": D("2.50")},
-         {"strategy": "IOC", "limit_price": "2.50"}),
+        (
+            {"strategy": Strategy.LIMIT, "limit_price": D("4.5E+4")},
+            {"strategy": "Limit", "limit_price": "45000"},
+        ),
+        (
+            {"strategy": Strategy.LIMIT, "limit_price": D("1"), "time_in_force": TimeInForce.IOC},
+            {"strategy": "IOC", "limit_price": "1"},
+        ),
+        (
+            {"strategy": Strategy.IOC, "limit_price": D("2.50")},
+            {"strategy": "IOC", "limit_price": "2.50"},
+        ),
         ({"strategy": Strategy.TWAP, "duration_s": 3600}, {"strategy": "TWAP", "duration": 3600}),
-        ({"strategy": Strategy.VWAP, "duration_s": 600, "notes": "n"},
-         {"strategy": "VWAP", "duration": 600, "notes": "n"}),
-        ({"strategy": Strategy.POV, "pov_target": D("0.1")},
-         {"strategy": "VWAP", "pov_target": "0.1"}),
+        (
+            {"strategy": Strategy.VWAP, "duration_s": 600, "notes": "n"},
+            {"strategy": "VWAP", "duration": 600, "notes": "n"},
+        ),
+        (
+            {"strategy": Strategy.POV, "pov_target": D("0.1")},
+            {"strategy": "VWAP", "pov_target": "0.1"},
+        ),
         ({"strategy": Strategy.MARKET, "duration_s": 600}, {"strategy": "Market"}),
     ],
 )
 def test_submit_request_body(fields: dict[str, Any], body: dict[str, Any]) -> None:
     request = parsing.submit_request(ticket(**fields), "cid-1")
-    expected = {"pair": "BTC-USDT", "side": "buy", "accounts": ["main"], "base_asset_qty": "0.5",
-                "custom_order_id": "cid-1"} | body
+    expected = {
+        "pair": "BTC-USDT",
+        "side": "buy",
+        "accounts": ["main"],
+        "base_asset_qty": "0.5",
+        "custom_order_id": "cid-1",
+    } | body
     assert request.model_dump(exclude_none=True) == expected
 
 
