@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -182,7 +183,14 @@ async def _run(app: QApplication, args: argparse.Namespace) -> int:
     desk = build_desk(endpoints, settings)
     install_excepthook(desk.bridge)
     closed = asyncio.Event()
+    # The desk decides when to stop (after saving, stopping pollers and the sandbox); Qt
+    # quitting by itself would stop the loop under the shutdown coroutine.
+    app.setQuitOnLastWindowClosed(False)
     app.lastWindowClosed.connect(closed.set)
+    # Ctrl+C or SIGTERM close the desk the normal way: layout saved, pollers stopped, sandbox
+    # stopped. (The handler runs at the next Python callback, at most a status tick away.)
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, lambda *_: app.closeAllWindows())
     try:
         desk.window.show()
         desk.start()

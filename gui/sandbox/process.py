@@ -45,9 +45,15 @@ class SandboxProcess:
             str(self.seed),
             "--speed",
             str(self.speed),
+            "--stop-on-stdin-eof",
         ]
         self._process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-            command, stdout=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL
+            # Our end of stdin stays open for the child's life: if this process dies, even
+            # by SIGKILL, the pipe closes and the sandbox stops instead of lingering.
+            command,
+            stdout=subprocess.PIPE,
+            text=True,
+            stdin=subprocess.PIPE,
         )
         stdout = self._process.stdout
         assert stdout is not None
@@ -67,6 +73,8 @@ class SandboxProcess:
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
             return
+        if process.stdin is not None:
+            process.stdin.close()
         process.terminate()
         try:
             process.wait(timeout=5)

@@ -242,8 +242,21 @@ async def _serve_until_signalled(arguments: argparse.Namespace) -> None:
             loop.add_signal_handler(signal_number, stop.set)
         except (NotImplementedError, RuntimeError):  # Windows: no loop signal handlers
             signal.signal(signal_number, lambda *_: loop.call_soon_threadsafe(stop.set))
+    if arguments.stop_on_stdin_eof:
+        # The launcher holds our stdin open; when it exits, even killed, the pipe closes
+        # and we stop with it instead of serving on as an orphan.
+        watcher = threading.Thread(
+            target=_wait_for_eof, args=(loop, stop), name="stdin-eof", daemon=True
+        )
+        watcher.start()
     engine = SandboxEngine(arguments.seed, ScaledClock(arguments.speed))
     await serve_venues(engine, arguments.host, arguments.port, _print_endpoints, stop)
+
+
+def _wait_for_eof(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    while sys.stdin.buffer.read(4096):
+        pass
+    loop.call_soon_threadsafe(stop.set)
 
 
 def _positive_float(text: str) -> float:
@@ -281,6 +294,11 @@ def main(argv: list[str] | None = None) -> int:
         help="first venue's port, the next venues' follow; 0 = any free ports (default)",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    parser.add_argument(
+        "--stop-on-stdin-eof",
+        action="store_true",
+        help="also stop when standard input closes (the desk uses this for its child sandbox)",
+    )
     arguments = parser.parse_args(argv)
     logging.basicConfig(
         stream=sys.stderr,

@@ -139,3 +139,27 @@ def test_cli_exits_1_when_its_port_is_taken() -> None:
     assert result.returncode == 1
     assert result.stdout == ""
     assert "cannot serve" in result.stderr
+
+
+def test_a_sandbox_launched_by_the_desk_stops_when_the_desk_is_gone() -> None:
+    # The desk keeps the child's stdin open; a killed desk closes it, and the sandbox must
+    # not serve on as an orphan.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gui.sandbox.server", "--port", "0", "--stop-on-stdin-eof"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None and process.stdin is not None
+        endpoints = json.loads(process.stdout.readline())
+        assert "treadfi" in endpoints
+        process.stdin.close()  # what the kernel does when the desk dies
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
