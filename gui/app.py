@@ -129,12 +129,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 async def submit_demo_orders(desk: Desk, count: int) -> list[str]:
     """Submit `count` demo orders through the service; returns their client order ids."""
+    venue, accounts = next(iter(desk.service.accounts.items()))  # one venue makes a demo
     ids = []
-    for venue, accounts in desk.service.accounts.items():
-        for ticket in demo_tickets(venue, accounts, count):
-            order = await desk.service.submit(ticket)
-            ids.append(order.client_order_id)
-        break  # one venue is enough for a demo
+    for ticket in demo_tickets(venue, accounts, count):
+        order = await desk.service.submit(ticket)
+        ids.append(order.client_order_id)
     for poller in desk.pollers:
         poller.poke()
     return ids

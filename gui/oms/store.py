@@ -228,9 +228,14 @@ class OrderStore:
     ) -> tuple[Order, list[Fill]]:
         fills = self._new_fills(order, report)
         filled = max(order.filled_qty, report.filled_qty)
-        avg = report.avg_fill_px if report.avg_fill_px is not None else order.avg_fill_px
-        if filled > order.filled_qty and report.filled_qty < filled:
-            avg = order.avg_fill_px  # the report is older than what we have: keep ours
+        # An average belongs to the filled quantity it was computed over: a report that
+        # knows of less than we already have is older, and its average is too.
+        report_is_current = report.filled_qty >= order.filled_qty
+        avg = (
+            report.avg_fill_px
+            if report.avg_fill_px is not None and report_is_current
+            else order.avg_fill_px
+        )
         updated = dataclasses.replace(
             order,
             venue_order_id=report.venue_order_id or order.venue_order_id,

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.domain.errors import TicketInvalid
-from gui.domain.orders import CANCELLABLE, PAUSABLE, RESUMABLE, Fill, Order, OrderTicket, utc_now
+from gui.domain.orders import CANCELLABLE, PAUSABLE, RESUMABLE, Order, OrderTicket, utc_now
 from gui.oms.events import ErrorEvent, ErrorKind, VenueHealth, VenueState
 from gui.oms.service import ActionResult, OrderService
 from gui.oms.store import OrderStore
@@ -114,7 +114,6 @@ class MainWindow(QMainWindow):
         self.ticket.validation_failed.connect(self._on_validation_failed)
         bridge.orders_changed.connect(self._on_orders_changed)
         bridge.fills_added.connect(self.fills.model.add)
-        bridge.fills_added.connect(self._on_fills_added)
         bridge.error_raised.connect(self.errors.model.add)
         bridge.health_changed.connect(self._on_health)
         self.errors.count_changed.connect(self._on_error_count)
@@ -283,13 +282,10 @@ class MainWindow(QMainWindow):
     def _on_orders_changed(self, orders: list[Order]) -> None:
         self.blotter.model.apply(orders)
         self._update_actions(self.blotter.selected_orders())
+        # A new fill always changes its order, so this one hook redraws the chart once per
+        # batch (a second hook on fills_added drew it twice).
         charted = self._charted
         if charted is not None and any(order.client_order_id == charted for order in orders):
-            self._refresh_chart()
-
-    def _on_fills_added(self, fills: list[Fill]) -> None:
-        charted = self._charted
-        if charted is not None and any(fill.client_order_id == charted for fill in fills):
             self._refresh_chart()
 
     def _show_in_chart(self, order: Order | None) -> None:

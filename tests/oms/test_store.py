@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -145,3 +146,15 @@ def test_one_failing_subscriber_does_not_starve_the_others() -> None:
     store.changed.subscribe(seen.append)
     new_order(store)
     assert len(seen) == 1
+
+
+def test_an_older_report_does_not_overwrite_the_newer_average_price() -> None:
+    store = OrderStore()
+    new_order(store)
+    newer = dataclasses.replace(report(OrderStatus.WORKING, "0.5"), avg_fill_px=Decimal("101"))
+    older = dataclasses.replace(report(OrderStatus.WORKING, "0.25"), avg_fill_px=Decimal("99"))
+    store.apply_reports([newer])
+    store.apply_reports([older])
+    order = store.get("OD1")
+    assert order is not None
+    assert (order.filled_qty, order.avg_fill_px) == (Decimal("0.5"), Decimal("101"))
