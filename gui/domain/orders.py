@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from gui.domain.errors import InvalidTransition, TicketInvalid
+from gui.domain.options import NO_OPTIONS, OrderOptions
 
 
 def utc_now() -> datetime:
@@ -264,6 +265,7 @@ class OrderTicket:
         pov_target: POV participation as a fraction in (0, 1] (0.1 = 10%); required for POV.
         time_in_force: For simple orders.
         notes: Free text kept with the order.
+        options: Post-only, reduce-only, iceberg, stop... (venue permitting).
     """
 
     venue: str
@@ -277,6 +279,7 @@ class OrderTicket:
     pov_target: Decimal | None = None
     time_in_force: TimeInForce = TimeInForce.GTC
     notes: str = ""
+    options: OrderOptions = NO_OPTIONS
 
     def validation_errors(self) -> dict[str, str]:
         """Every problem with this ticket, as field name -> message a trader understands.
@@ -313,6 +316,13 @@ class OrderTicket:
                 errors["pov_target"] = "A POV order needs a participation target."
             elif not (0 < self.pov_target <= 1):
                 errors["pov_target"] = "Participation target must be above 0% and at most 100%."
+        if self.options.post_only and (
+            self.strategy not in (Strategy.LIMIT,) or self.time_in_force != TimeInForce.GTC
+        ):
+            errors["post_only"] = "Post-only needs a Limit order that rests (GTC)."
+        if self.options.stop is not None and self.strategy not in (Strategy.MARKET, Strategy.LIMIT):
+            errors["stop_price"] = "A stop trigger works with Market and Limit orders only."
+        errors.update(self.options.validation_errors(self.quantity))
         return errors
 
     def validate(self) -> None:
@@ -370,6 +380,7 @@ class Order:
         pov_target: Participation fraction, if any.
         time_in_force: For simple orders.
         notes: Free text.
+        options: Options the order was sent with.
         venue_order_id: The venue's id once it answered.
         filled_qty: Base-asset quantity filled so far.
         avg_fill_px: Volume-weighted average fill price, None before the first fill.
@@ -394,6 +405,7 @@ class Order:
     pov_target: Decimal | None = None
     time_in_force: TimeInForce = TimeInForce.GTC
     notes: str = ""
+    options: OrderOptions = NO_OPTIONS
     venue_order_id: str | None = None
     filled_qty: Decimal = Decimal(0)
     avg_fill_px: Decimal | None = None
@@ -424,6 +436,7 @@ class Order:
             pov_target=ticket.pov_target,
             time_in_force=ticket.time_in_force,
             notes=ticket.notes,
+            options=ticket.options,
         )
 
     @property

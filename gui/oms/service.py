@@ -38,7 +38,7 @@ from gui.domain.orders import (
 )
 from gui.oms.events import ErrorEvent, ErrorKind, Signal
 from gui.oms.store import OrderStore
-from gui.venues.base import VenueClient
+from gui.venues.base import VenueClient, capability_errors
 
 log = logging.getLogger(__name__)
 
@@ -133,8 +133,8 @@ class OrderService:
         client = self._clients.get((ticket.venue, ticket.account))
         if client is None and "venue" not in errors:
             errors["account"] = f"No account {ticket.account!r} on {ticket.venue}."
-        elif client is not None and ticket.strategy not in client.capabilities.strategies:
-            errors["strategy"] = f"{ticket.venue} does not offer {ticket.strategy} orders."
+        elif client is not None and not errors:
+            errors = capability_errors(ticket, client.capabilities) or client.ticket_errors(ticket)
         if errors:
             invalid = TicketInvalid(errors)
             self.errors.publish(ErrorEvent(str(invalid), ErrorKind.VALIDATION, ticket.venue))

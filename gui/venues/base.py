@@ -5,7 +5,8 @@ An adapter (`gui/venues/<venue>/adapter.py`) speaks domain types only: it takes 
 does natively is declared in its `VenueCapabilities`; the OMS reads that table and never
 calls a method the table says is missing (see shared/venues/cross-venue.md §2).
 
-Required methods: `submit`, `cancel`, `open_orders`, `order`, `find_by_client_order_id`, `aclose`.
+Required methods: `submit`, `cancel`, `open_orders`, `order`, `find_by_client_order_id`,
+`instruments`, `ticket_errors`, `aclose`.
 Optional (capability flag): `pause`/`resume` (`pause_resume`), `amend` (`amend`),
 `cancel_all` (`cancel_all`), `pause_all`/`resume_all` (`pause_all`).
 """
@@ -17,7 +18,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
-from gui.domain.orders import Amendment, OrderStatus, OrderTicket, Side, Strategy
+from gui.domain.instruments import Instrument
+from gui.domain.options import OrderOption
+from gui.domain.orders import Amendment, OrderStatus, OrderTicket, Side, Strategy, TimeInForce
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,13 @@ class VenueCapabilities:
         cancel_all: Native cancel-all.
         batch_cancel_limit: Orders per native cancel-many call; 0 when there is none.
         max_client_order_id_len: Longest client order id the venue takes.
+        time_in_force: Times in force accepted for Market/Limit orders (an IOC strategy is
+            always immediate-or-cancel).
+        options: Order options accepted (post-only, iceberg, stop...).
+        amend_fields: Amendment fields the native amend changes (`"quantity"`,
+            `"limit_price"`, `"duration_s"`, `"pov_target"`).
+        quantity_in_contracts: Orders are sized in contracts: the ticket asks for contracts
+            and converts with the instrument's multiplier.
     """
 
     strategies: frozenset[Strategy]
@@ -41,6 +51,35 @@ class VenueCapabilities:
     cancel_all: bool = False
     batch_cancel_limit: int = 0
     max_client_order_id_len: int = 64
+    time_in_force: frozenset[TimeInForce] = frozenset({TimeInForce.GTC})
+    options: frozenset[OrderOption] = frozenset()
+    amend_fields: frozenset[str] = frozenset()
+    quantity_in_contracts: bool = False
+
+
+def capability_errors(ticket: OrderTicket, capabilities: VenueCapabilities) -> dict[str, str]:
+    """What a ticket asks of a venue that the venue does not do, as field name -> message.
+
+    Args:
+        ticket: The ticket (already valid on its own, see `OrderTicket.validation_errors`).
+        capabilities: The venue's table.
+
+    Returns:
+        An empty dict when the venue can take the ticket as it is.
+    """
+    errors: dict[str, str] = {}
+    if ticket.strategy not in capabilities.strategies:
+        errors["strategy"] = f"{ticket.venue} does not take {ticket.strategy} orders."
+    if (
+        ticket.strategy in (Strategy.MARKET, Strategy.LIMIT)
+        and ticket.time_in_force not in capabilities.time_in_force
+    ):
+        errors["time_in_force"] = (
+            f"{ticket.venue} does not take time in force {ticket.time_in_force}."
+        )
+    for option in sorted(ticket.options.used() - capabilities.options):
+        errors[option.value] = f"{ticket.venue} does not take the {option.value} option."
+    return errors
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +224,19 @@ class VenueClient(Protocol):
 
     async def find_by_client_order_id(self, client_order_id: str) -> OrderReport | None:
         """The order the venue holds under our client order id, or None if it has none."""
+        ...
+
+    async def instruments(self) -> list[Instrument]:
+        """What the account can trade, with sizes and increments; [] when the venue takes
+        any pair (brokers route to many exchanges). Cached by the adapter after one call."""
+        ...
+
+    def ticket_errors(self, ticket: OrderTicket) -> dict[str, str]:
+        """The venue's own rules for a ticket beyond `capability_errors` (e.g. KuCoin:
+        post-only not with hidden or iceberg; whole contracts), as field name -> message.
+
+        No I/O: uses what `instruments()` loaded. An empty dict when the venue takes it.
+        """
         ...
 
     async def aclose(self) -> None:

@@ -14,7 +14,8 @@ from types import TracebackType
 import httpx
 
 from gui.domain.errors import VenueTransportError
-from gui.domain.orders import Amendment, OrderTicket, Strategy
+from gui.domain.instruments import Instrument
+from gui.domain.orders import Amendment, OrderTicket, Strategy, TimeInForce
 from gui.venues.base import OrderReport, VenueCapabilities
 from gui.venues.treadfi import parsing, wire
 from gui.venues.treadfi.client import TreadfiClient
@@ -30,6 +31,9 @@ CAPABILITIES = VenueCapabilities(
     cancel_all=True,
     batch_cancel_limit=0,  # no cancel-by-ids endpoint (notes §6)
     max_client_order_id_len=MAX_CUSTOM_ORDER_ID_LEN,
+    # FOK has no Tread.fi equivalent (parsing.submit_request refuses it); IOC is a strategy.
+    time_in_force=frozenset({TimeInForce.GTC}),
+    amend_fields=frozenset({"quantity", "limit_price", "duration_s", "pov_target"}),
 )
 """What Tread.fi does natively."""
 
@@ -216,6 +220,14 @@ class TreadfiAdapter:
                 [order.id for order in matches],
             )
         return self._report(matches[-1])
+
+    async def instruments(self) -> list[Instrument]:
+        """None listed: Tread.fi routes any pair its linked exchanges trade (notes §7)."""
+        return []
+
+    def ticket_errors(self, ticket: OrderTicket) -> dict[str, str]:
+        """No rules beyond the capability table."""
+        return {}
 
     async def aclose(self) -> None:
         """Close connections."""
