@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication
 from gui.oms.demo import demo_tickets
 from gui.oms.events import ErrorEvent, ErrorKind
 from gui.oms.polling import VenuePoller
+from gui.oms.profiles import load_profiles
 from gui.oms.service import OrderService
 from gui.oms.store import OrderStore
 from gui.qt.bridge import DeskBridge
@@ -52,9 +53,16 @@ class Desk:
     clients: dict[tuple[str, str], VenueClient]
 
     def start(self) -> None:
-        """Start polling every venue account."""
+        """Start polling every venue account and load the venues' instruments for the ticket
+        (in the background: the window never waits for a venue)."""
         for poller in self.pollers:
             poller.start()
+        self.bridge.run(self.load_instruments(), "load instruments")
+
+    async def load_instruments(self) -> None:
+        """Load each venue's instruments and give them to the ticket."""
+        profiles = await load_profiles(self.clients, self.service.errors)
+        self.window.ticket.set_profiles(profiles)
 
     async def aclose(self) -> None:
         """Stop polling, background work and connections; save the layout."""

@@ -108,6 +108,11 @@ class OrderService:
             result.setdefault(venue, []).append(account)
         return result
 
+    @property
+    def clients(self) -> dict[tuple[str, str], VenueClient]:
+        """(venue, account) -> client, in configuration order (a copy)."""
+        return dict(self._clients)
+
     def client_for(self, venue: str, account: str) -> VenueClient:
         """The client of a venue account.
 
@@ -117,6 +122,25 @@ class OrderService:
         return self._clients[(venue, account)]
 
     # -- submit ----------------------------------------------------------------------------
+
+    def check_ticket(self, ticket: OrderTicket) -> dict[str, str]:
+        """Every reason this ticket would not be sent, as field name -> message; no I/O.
+
+        The ticket's own rules first, then the account, then what the venue lacks
+        (`capability_errors`), then the venue's own rules (`VenueClient.ticket_errors`).
+
+        Returns:
+            An empty dict when `submit` would send it.
+        """
+        errors = ticket.validation_errors()
+        client = self._clients.get((ticket.venue, ticket.account))
+        if client is None:
+            if "venue" not in errors and "account" not in errors:
+                errors["account"] = f"No account {ticket.account!r} on {ticket.venue}."
+            return errors
+        if errors:
+            return errors
+        return capability_errors(ticket, client.capabilities) or client.ticket_errors(ticket)
 
     async def submit(self, ticket: OrderTicket) -> Order:
         """Send a new order.
@@ -129,12 +153,8 @@ class OrderService:
         Raises:
             TicketInvalid: The ticket failed validation; nothing was stored or sent.
         """
-        errors = ticket.validation_errors()
+        errors = self.check_ticket(ticket)
         client = self._clients.get((ticket.venue, ticket.account))
-        if client is None and "venue" not in errors:
-            errors["account"] = f"No account {ticket.account!r} on {ticket.venue}."
-        elif client is not None and not errors:
-            errors = capability_errors(ticket, client.capabilities) or client.ticket_errors(ticket)
         if errors:
             invalid = TicketInvalid(errors)
             self.errors.publish(ErrorEvent(str(invalid), ErrorKind.VALIDATION, ticket.venue))

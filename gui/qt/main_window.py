@@ -7,7 +7,7 @@ trading logic. Bulk actions confirm how many orders they touch (a non-modal dial
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Mapping
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from gui.domain.errors import TicketInvalid
 from gui.domain.orders import CANCELLABLE, PAUSABLE, RESUMABLE, Order, OrderTicket, utc_now
 from gui.oms.events import ErrorEvent, ErrorKind, VenueHealth, VenueState
+from gui.oms.profiles import VenueProfile, initial_profiles
 from gui.oms.service import ActionResult, OrderService
 from gui.oms.store import OrderStore
 from gui.qt.blotter import BlotterView
@@ -48,6 +49,8 @@ class MainWindow(QMainWindow):
         store: The order store (read for fills of the charted order).
         bridge: Batched OMS events and owned background tasks.
         settings: Where the layout is saved (no version in the keys, so upgrades keep it).
+        profiles: What the ticket offers per venue; by default the service's venues without
+            instruments (`ticket.set_profiles` adds them once loaded).
     """
 
     def __init__(
@@ -56,7 +59,7 @@ class MainWindow(QMainWindow):
         store: OrderStore,
         bridge: DeskBridge,
         settings: QSettings,
-        pairs: Sequence[str] = ("BTC-USDT", "ETH-USDT", "SOL-USDT"),
+        profiles: Mapping[str, VenueProfile] | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("main_window")
@@ -71,7 +74,10 @@ class MainWindow(QMainWindow):
 
         self.blotter = BlotterView(self)
         self.setCentralWidget(self.blotter)
-        self.ticket = TicketWidget(service.accounts, pairs)
+        self.ticket = TicketWidget(
+            profiles if profiles is not None else initial_profiles(service.clients),
+            check=service.check_ticket,
+        )
         self.chart = FillProgressChart()
         self.fills = FillsView()
         self.errors = ErrorsView()

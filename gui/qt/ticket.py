@@ -7,7 +7,7 @@ itself. Nothing typed is cleared by a submit or a rejection.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from PySide6.QtCore import Qt, Signal
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.domain.instruments import Instrument
 from gui.domain.orders import (
     ALGO_STRATEGIES,
     LIMIT_STRATEGIES,
@@ -30,10 +31,11 @@ from gui.domain.orders import (
     OrderTicket,
     Side,
     Strategy,
-    TimeInForce,
     parse_decimal,
 )
+from gui.oms.profiles import VenueProfile
 from gui.qt import theme
+from gui.qt.ticket_options import TicketOptionsWidget
 
 __all__ = ["BUY_SHORTCUT", "DEFAULT_PAIRS", "SELL_SHORTCUT", "TicketWidget"]
 
@@ -59,19 +61,25 @@ _GENERAL = "general"
 class TicketWidget(QWidget):
     """Order entry: venue, account, pair, quantity, strategy and its parameters; Buy and Sell.
 
+    The ticket adapts to the venue (its `VenueProfile`): only the strategies, times in force
+    and options it takes are offered; its listed pairs fill the pair box; a venue that sizes
+    orders in contracts is asked for contracts, with the base quantity shown beside them.
     Fields that the chosen strategy does not use are disabled (their text is kept). Buy/Sell
-    parse and validate; an invalid ticket shows a message under each bad field and emits only
-    `validation_failed`. Shortcuts (`BUY_SHORTCUT`, `SELL_SHORTCUT`) work while focus is in
-    the ticket, so a keystroke in another pane can never send an order.
+    parse and validate (the domain's rules, then `check`, the venue's); an invalid ticket
+    shows a message under each bad field and emits only `validation_failed`. Shortcuts
+    (`BUY_SHORTCUT`, `SELL_SHORTCUT`) work while focus is in the ticket, so a keystroke in
+    another pane can never send an order.
 
     Signals:
         submit_requested(OrderTicket): A valid ticket, built from exactly what was typed.
         validation_failed(dict[str, str]): OrderTicket field name -> message; nothing was sent.
 
     Args:
-        accounts: Venue name -> its account names, in display order.
-        pairs: Pairs offered in the pair box.
+        profiles: Venue name -> what the ticket offers for it, in display order.
+        pairs: Pairs offered for venues that list none (brokers take any pair).
         parent: Qt parent.
+        check: The venue's rules for a ticket (`OrderService.check_ticket`): field name ->
+            message; None checks the domain's rules only.
     """
 
     submit_requested = Signal(object)
@@ -79,24 +87,25 @@ class TicketWidget(QWidget):
 
     def __init__(
         self,
-        accounts: Mapping[str, Sequence[str]],
+        profiles: Mapping[str, VenueProfile],
         pairs: Sequence[str] = DEFAULT_PAIRS,
         parent: QWidget | None = None,
+        *,
+        check: Callable[[OrderTicket], dict[str, str]] | None = None,
     ) -> None:
         super().__init__(parent)
-        self._accounts = {venue: tuple(names) for venue, names in accounts.items()}
+        self._profiles = dict(profiles)
+        self._default_pairs = tuple(pairs)
+        self._check = check
         self._busy = False
 
         self.venue = QComboBox(objectName="ticket.venue")
-        self.venue.addItems(list(self._accounts))
+        self.venue.addItems(list(self._profiles))
         self.account = QComboBox(objectName="ticket.account")
         self.pair = QComboBox(objectName="ticket.pair")
         self.pair.setEditable(True)
-        self.pair.addItems(list(pairs))
         self.pair.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.strategy = QComboBox(objectName="ticket.strategy")
-        for strategy in Strategy:
-            self.strategy.addItem(strategy.value, strategy)
         self.quantity = self._line_edit("ticket.quantity", "0.00")
         self.limit_price = self._line_edit("ticket.limit_price", "")
         self.duration = self._line_edit("ticket.duration", "minutes")
@@ -112,6 +121,10 @@ class TicketWidget(QWidget):
         self._summary.setProperty("role", "caption")
 
         self._errors: dict[str, QLabel] = {}
+        self.options = TicketOptionsWidget(self._error_label)
+        self.options.setObjectName("ticket.options")
+        self._base_quantity = QLabel(objectName="ticket.base_quantity")
+        self._base_quantity.setProperty("role", "caption")
         self._inputs: dict[str, QWidget] = {
             "venue": self.venue,
             "account": self.account,
@@ -120,6 +133,7 @@ class TicketWidget(QWidget):
             "limit_price": self.limit_price,
             "duration_s": self.duration,
             "pov_target": self.pov_target,
+            **self.options.inputs,
         }
         self._build_layout()
         self._connect()
@@ -140,9 +154,9 @@ class TicketWidget(QWidget):
             errors: OrderTicket field name -> message (e.g. a venue rejection mapped to a field).
         """
         self.clear_errors()
-        general = [message for name, message in errors.items() if name not in self._inputs]
+        general = [message for name, message in errors.items() if name not in self._errors]
         for name, message in errors.items():
-            if name in self._inputs:
+            if name in self._errors:
                 self._set_error(name, message)
         if general:
             self._set_error(_GENERAL, "\n".join(general))
@@ -185,6 +199,7 @@ class TicketWidget(QWidget):
             ("Pair", self.pair, "pair"),
             ("Strategy", self.strategy, None),
             (self._quantity_label, self.quantity, "quantity"),
+            ("", self._base_quantity, None),
             (self._limit_label, self.limit_price, "limit_price"),
             ("Duration (min)", self.duration, "duration_s"),
             ("POV target (%)", self.pov_target, "pov_target"),
@@ -208,6 +223,7 @@ class TicketWidget(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
         layout.addLayout(grid)
+        layout.addWidget(self.options)
         layout.addLayout(buttons)
         layout.addWidget(self._error_label(_GENERAL))
         layout.addWidget(self._summary)
@@ -236,9 +252,12 @@ class TicketWidget(QWidget):
             edit.textEdited.connect(lambda _text, name=name: self._set_error(name, ""))
         for edit in (self.quantity, self.limit_price):
             edit.textChanged.connect(self._update_summary)
+        self.options.edited.connect(lambda name: self._set_error(name, ""))
 
     def _set_error(self, name: str, message: str) -> None:
-        label = self._errors[name]
+        label = self._errors.get(name)
+        if label is None:  # a field without its own message line (e.g. the iceberg box)
+            return
         label.setText(message)
         label.setVisible(bool(message))
         field = self._inputs.get(name)
@@ -247,15 +266,70 @@ class TicketWidget(QWidget):
             field.style().unpolish(field)
             field.style().polish(field)
 
+    def set_profiles(self, profiles: Mapping[str, VenueProfile]) -> None:
+        """Replace the venue profiles (e.g. once instruments have loaded); what the trader
+        chose and typed stays where the new profiles allow it."""
+        venue = self.venue.currentText()
+        account = self.account.currentText()
+        pair = self.pair.currentText()
+        self._profiles = dict(profiles)
+        self.venue.blockSignals(True)
+        self.venue.clear()
+        self.venue.addItems(list(self._profiles))
+        self.venue.setCurrentIndex(max(self.venue.findText(venue), 0))
+        self.venue.blockSignals(False)
+        self.pair.setEditText(pair)
+        self._on_venue_changed()
+        self.account.setCurrentIndex(max(self.account.findText(account), 0))
+
+    def profile(self) -> VenueProfile | None:
+        """The profile of the venue chosen now."""
+        return self._profiles.get(self.venue.currentText())
+
+    def _instrument(self) -> Instrument | None:
+        profile = self.profile()
+        return None if profile is None else profile.instrument(self.pair.currentText())
+
+    def _in_contracts(self) -> bool:
+        profile = self.profile()
+        return profile is not None and profile.capabilities.quantity_in_contracts
+
     def _on_venue_changed(self, _index: int = 0) -> None:
+        profile = self.profile()
         self.account.clear()
-        self.account.addItems(list(self._accounts.get(self.venue.currentText(), ())))
-        self._set_error("venue", "")
-        self._set_error("account", "")
+        self.account.addItems(list(profile.accounts if profile is not None else ()))
+        listed = tuple(item.pair for item in profile.instruments) if profile else ()
+        typed = self.pair.currentText()
+        self.pair.blockSignals(True)
+        self.pair.clear()
+        self.pair.addItems(list(listed or self._default_pairs))
+        keep = self.pair.findText(typed)
+        self.pair.setCurrentIndex(keep if keep >= 0 else 0)
+        self.pair.blockSignals(False)
+        chosen = self.strategy.currentData()
+        self.strategy.blockSignals(True)
+        self.strategy.clear()
+        for strategy in Strategy:
+            if profile is None or strategy in profile.capabilities.strategies:
+                self.strategy.addItem(strategy.value, strategy)
+        index = self.strategy.findData(chosen)
+        self.strategy.setCurrentIndex(max(index, 0))
+        self.strategy.blockSignals(False)
+        if profile is not None:
+            self.options.configure(profile.capabilities)
+        for name in self._errors:
+            self._set_error(name, "")
+        self._on_pair_changed(self.pair.currentText())
+        self._on_strategy_changed()
 
     def _on_pair_changed(self, text: str) -> None:
         base, _, quote = text.strip().upper().partition("-")
-        self._quantity_label.setText(f"Quantity ({base})" if base else "Quantity")
+        if self._in_contracts():
+            self._quantity_label.setText("Quantity (contracts)")
+            self.options.set_quantity_unit("contracts")
+        else:
+            self._quantity_label.setText(f"Quantity ({base})" if base else "Quantity")
+            self.options.set_quantity_unit(base)
         self._limit_label.setText(f"Limit price ({quote})" if quote else "Limit price")
         self._set_error("pair", "")
         self._update_summary()
@@ -285,6 +359,7 @@ class TicketWidget(QWidget):
         for name in ("limit_price", "duration_s", "pov_target"):
             if not self._inputs[name].isEnabled():
                 self._set_error(name, "")
+        self.options.set_strategy(strategy)
         self._update_summary()
 
     def _on_buy_clicked(self, _checked: bool = False) -> None:
@@ -294,7 +369,8 @@ class TicketWidget(QWidget):
         self._submit(Side.SELL)
 
     def _strategy(self) -> Strategy:
-        return Strategy(self.strategy.currentData())
+        data = self.strategy.currentData()
+        return Strategy(data) if data is not None else Strategy.LIMIT
 
     def _submit(self, side: Side) -> None:
         if self._busy:
@@ -328,12 +404,14 @@ class TicketWidget(QWidget):
         limit_price = number("limit_price", self.limit_price)
         minutes = number("duration_s", self.duration)
         percent = number("pov_target", self.pov_target)
+        to_base = self._to_base(parse_errors)
+        time_in_force, options = self.options.read(parse_errors, to_base)
         ticket = OrderTicket(
             venue=self.venue.currentText(),
             account=self.account.currentText(),
             pair=self.pair.currentText().strip().upper(),
             side=side,
-            quantity=quantity if quantity is not None else Decimal(0),
+            quantity=to_base(quantity) if quantity is not None else Decimal(0),
             strategy=strategy,
             limit_price=limit_price,
             duration_s=(
@@ -342,15 +420,44 @@ class TicketWidget(QWidget):
                 else int((minutes * _SECONDS_PER_MINUTE).to_integral_value(ROUND_HALF_UP))
             ),
             pov_target=None if percent is None else percent / _PERCENT,
-            time_in_force=TimeInForce.IOC if strategy == Strategy.IOC else TimeInForce.GTC,
+            time_in_force=time_in_force,
             notes=self.notes.text().strip(),
+            options=options,
         )
-        return ticket, {**ticket.validation_errors(), **parse_errors}
+        errors = ticket.validation_errors()
+        if not errors and not parse_errors and self._check is not None:
+            errors = self._check(ticket)
+        return ticket, {**errors, **parse_errors}
+
+    def _to_base(self, parse_errors: dict[str, str]) -> Callable[[Decimal], Decimal]:
+        """Typed quantity -> base asset: contracts times the multiplier on contract venues."""
+        if not self._in_contracts():
+            return lambda typed: typed
+        instrument = self._instrument()
+        if instrument is None or not instrument.in_contracts:
+            parse_errors.setdefault(
+                "pair", f"{self.pair.currentText()} is not listed on {self.venue.currentText()}."
+            )
+            return lambda typed: typed
+        return instrument.to_base
 
     def _update_summary(self) -> None:
         quantity = parse_decimal(self.quantity.text())
         price = parse_decimal(self.limit_price.text()) if self.limit_price.isEnabled() else None
-        _, _, quote = self.pair.currentText().strip().upper().partition("-")
+        base, _, quote = self.pair.currentText().strip().upper().partition("-")
+        instrument = self._instrument()
+        if self._in_contracts() and instrument is not None and instrument.multiplier is not None:
+            size = theme.format_decimal(instrument.multiplier)
+            if quantity is not None and quantity > 0:
+                quantity = instrument.to_base(quantity)
+                self._base_quantity.setText(
+                    f"= {theme.format_decimal(quantity)} {base}  (1 contract = {size} {base})"
+                )
+            else:
+                self._base_quantity.setText(f"1 contract = {size} {base}")
+            self._base_quantity.show()
+        else:
+            self._base_quantity.hide()
         if quantity is None or price is None or quantity <= 0 or price <= 0:
             self._summary.setText("")
             return

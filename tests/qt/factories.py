@@ -7,7 +7,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from gui.domain.orders import Fill, Order, OrderStatus, Side, Strategy
+from gui.domain.instruments import Instrument
+from gui.domain.options import OrderOption
+from gui.domain.orders import Fill, Order, OrderStatus, Side, Strategy, TimeInForce
+from gui.oms.profiles import VenueProfile
+from gui.venues.base import VenueCapabilities
 
 T0 = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 """A fixed aware UTC time the factories count from."""
@@ -47,3 +51,34 @@ def make_fill(number: int, order: Order, quantity: str, price: str, seconds: flo
         fee_asset="USDT",
         liquidity="maker",
     )
+
+
+BROKER = VenueCapabilities(strategies=frozenset(Strategy), pause_resume=True, amend=True)
+"""A broker like Tread.fi: every strategy, GTC only, no options."""
+EXCHANGE = VenueCapabilities(
+    strategies=frozenset({Strategy.MARKET, Strategy.LIMIT, Strategy.IOC}),
+    time_in_force=frozenset({TimeInForce.GTC, TimeInForce.IOC}),
+    options=frozenset(OrderOption),
+    quantity_in_contracts=True,
+)
+"""A futures exchange like KuCoin Futures: contracts, GTC/IOC and every option."""
+FUTURES = (
+    Instrument("BTC-USDT", "XBTUSDTM", Decimal("0.1"), Decimal("0.001"), Decimal(1), Decimal(100)),
+    Instrument("ETH-USDT", "ETHUSDTM", Decimal("0.01"), Decimal("0.01"), Decimal(1), Decimal(100)),
+)
+"""Two contracts with KuCoin's multipliers."""
+
+
+def make_profiles(
+    accounts: dict[str, list[str]], capabilities: VenueCapabilities = BROKER
+) -> dict[str, VenueProfile]:
+    """Profiles for `accounts`, every venue with `capabilities`; exchanges get `FUTURES`."""
+    return {
+        venue: VenueProfile(
+            venue,
+            tuple(names),
+            capabilities,
+            FUTURES if capabilities.quantity_in_contracts else (),
+        )
+        for venue, names in accounts.items()
+    }

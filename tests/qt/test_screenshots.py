@@ -25,7 +25,7 @@ from gui.qt.errors import ErrorsView
 from gui.qt.fills import FillsView
 from gui.qt.theme import apply_theme
 from gui.qt.ticket import TicketWidget
-from tests.qt.factories import T0, make_fill, make_order
+from tests.qt.factories import T0, make_fill, make_order, make_profiles
 
 
 @pytest.fixture
@@ -141,7 +141,7 @@ def test_screenshots_of_every_widget(themed: QApplication, qtbot: QtBot, out_dir
     blotter.select_client_order_ids(["od-0007"])
     _save(qtbot, blotter, out_dir / "blotter.png", 1280, 300)
 
-    ticket = TicketWidget({"treadfi": ["main", "hedge"], "kucoin_futures": ["futures-1"]})
+    ticket = TicketWidget(make_profiles({"treadfi": ["main", "hedge"]}))
     ticket.strategy.setCurrentText("TWAP")
     ticket.quantity.setText("abc")
     ticket.duration.setText("30")
@@ -150,7 +150,7 @@ def test_screenshots_of_every_widget(themed: QApplication, qtbot: QtBot, out_dir
     ticket.sell.click()
     _save(qtbot, ticket, out_dir / "ticket.png", 300, 480)
 
-    pov = TicketWidget({"anboto": ["desk"]}, pairs=("XRP-USDT",))
+    pov = TicketWidget(make_profiles({"anboto": ["desk"]}), pairs=("XRP-USDT",))
     pov.strategy.setCurrentText("POV")
     pov.quantity.setText("125000")
     pov.limit_price.setText("0.52")

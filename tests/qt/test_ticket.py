@@ -11,13 +11,14 @@ from pytestqt.qtbot import QtBot
 
 from gui.domain.orders import OrderTicket, Side, Strategy, TimeInForce
 from gui.qt.ticket import TicketWidget
+from tests.qt.factories import make_profiles
 
 ACCOUNTS = {"treadfi": ["main", "hedge"], "kucoin_futures": ["futures-1"]}
 
 
 @pytest.fixture
 def ticket(qtbot: QtBot) -> TicketWidget:
-    widget = TicketWidget(ACCOUNTS, pairs=("BTC-USDT", "ETH-USDT"))
+    widget = TicketWidget(make_profiles(ACCOUNTS), pairs=("BTC-USDT", "ETH-USDT"))
     qtbot.addWidget(widget)
     return widget
 
