@@ -221,6 +221,7 @@ class BlotterView(QWidget):
         selection_changed(list[Order]): The selected orders changed, or one of them was updated;
             in display order.
         current_order_changed(Order | None): The current (focused) order changed or was updated.
+        order_activated(Order): The trader double-clicked (or pressed Enter on) an order.
 
     Attributes:
         model: The source model; feed it with `model.apply(orders)`.
@@ -235,6 +236,7 @@ class BlotterView(QWidget):
 
     selection_changed = Signal(object)
     current_order_changed = Signal(object)
+    order_activated = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, *, model: BlotterModel | None = None) -> None:
         super().__init__(parent)
@@ -272,6 +274,9 @@ class BlotterView(QWidget):
         layout.addWidget(self.table)
 
         self.filter.currentIndexChanged.connect(self._on_filter_changed)
+        self.table.activated.connect(
+            lambda index: self.order_activated.emit(self._order_at_proxy_row(index.row()))
+        )
         selection = self.table.selectionModel()
         selection.selectionChanged.connect(self._on_selection_changed)
         selection.currentRowChanged.connect(self._on_current_row_changed)

@@ -34,8 +34,9 @@ class FillsColumn(ColumnId):
     QUANTITY = 4
     PRICE = 5
     FEE = 6
-    ORDER = 7
-    FILL_ID = 8
+    LIQUIDITY = 7
+    ORDER = 8
+    FILL_ID = 9
 
 
 def _fee_text(fill: Fill) -> str:
@@ -69,6 +70,7 @@ _COLUMNS: tuple[Column[Fill], ...] = (
         decimal_column("price", "Price", lambda f: f.price, 96), tooltip=_fill_tooltip
     ),
     Column("fee", "Fee", _fee_text, lambda f: f.fee, numeric=True, width_px=104),
+    text_column("liquidity", "Liq.", lambda f: f.liquidity.capitalize(), 52),
     text_column("order", "Order", lambda f: f.client_order_id, 150),
     text_column("fill_id", "Fill id", lambda f: f.fill_id, 120),
 )

@@ -22,21 +22,34 @@ from PySide6.QtWidgets import (
 )
 
 from gui.domain.errors import TicketInvalid
-from gui.domain.orders import CANCELLABLE, PAUSABLE, RESUMABLE, Order, OrderTicket, utc_now
+from gui.domain.orders import (
+    CANCELLABLE,
+    PAUSABLE,
+    RESUMABLE,
+    Amendment,
+    Order,
+    OrderStatus,
+    OrderTicket,
+    utc_now,
+)
 from gui.oms.events import ErrorEvent, ErrorKind, VenueHealth, VenueState
 from gui.oms.profiles import VenueProfile, initial_profiles
 from gui.oms.service import ActionResult, OrderService
 from gui.oms.store import OrderStore
+from gui.qt.amend import AmendDialog
 from gui.qt.blotter import BlotterView
 from gui.qt.bridge import DeskBridge
 from gui.qt.charts import FillProgressChart
 from gui.qt.errors import ErrorsView
 from gui.qt.fills import FillsView
 from gui.qt.ticket import TicketWidget
+from gui.venues.base import VenueCapabilities
 
 SETTINGS_GEOMETRY = "main_window/geometry"
 SETTINGS_STATE = "main_window/state"
 SETTINGS_BLOTTER_HEADER = "blotter/header"
+AMENDABLE: frozenset[OrderStatus] = CANCELLABLE - {OrderStatus.PENDING_REPLACE}
+"""Statuses in which the amend dialog opens (the service sends from the same set)."""
 STATUS_REFRESH_MS = 1000
 """How often the status bar's poll ages are redrawn, in milliseconds."""
 
@@ -110,6 +123,14 @@ class MainWindow(QMainWindow):
         self.action_resume = self._action(
             "action.resume_selected", "Resume", "Resume the selected orders", QKeySequence("Ctrl+R")
         )
+        self.action_amend = self._action(
+            "action.amend_selected",
+            "Amend…",
+            "Change the current order's quantity or limit (venues that amend natively)",
+            QKeySequence("Ctrl+E"),
+        )
+        self.action_amend.triggered.connect(lambda: self.open_amend())
+        self.blotter.order_activated.connect(lambda order: self.open_amend(order))
         self.action_cancel.triggered.connect(lambda: self.confirm_and_run("cancel"))
         self.action_pause.triggered.connect(lambda: self.confirm_and_run("pause"))
         self.action_resume.triggered.connect(lambda: self.confirm_and_run("resume"))
@@ -167,7 +188,7 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Orders", self)
         toolbar.setObjectName("toolbar.orders")
         toolbar.setMovable(False)
-        for action in (self.action_cancel, self.action_pause, self.action_resume):
+        for action in self._order_actions():
             toolbar.addAction(action)
             toolbar.widgetForAction(action).setObjectName(f"button.{action.objectName()}")
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
@@ -177,8 +198,11 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         orders = self.menuBar().addMenu("&Orders")
         orders.setObjectName("menu.orders")
-        for action in (self.action_cancel, self.action_pause, self.action_resume):
+        for action in self._order_actions():
             orders.addAction(action)
+
+    def _order_actions(self) -> tuple[QAction, ...]:
+        return (self.action_cancel, self.action_pause, self.action_resume, self.action_amend)
 
     # -- ticket --------------------------------------------------------------------------------
 
@@ -202,13 +226,69 @@ class MainWindow(QMainWindow):
 
     # -- bulk actions --------------------------------------------------------------------------
 
+    def _capabilities(self, order: Order) -> VenueCapabilities | None:
+        try:
+            return self.service.client_for(order.venue, order.account).capabilities
+        except KeyError:
+            return None
+
+    def _can(self, action: str, order: Order) -> bool:
+        allowed = {
+            "cancel": CANCELLABLE,
+            "pause": PAUSABLE,
+            "resume": RESUMABLE,
+            "amend": AMENDABLE,
+        }[action]
+        if order.status not in allowed:
+            return False
+        if action == "cancel":
+            return True
+        capabilities = self._capabilities(order)
+        if capabilities is None:
+            return False
+        return capabilities.amend if action == "amend" else capabilities.pause_resume
+
     def _eligible(self, action: str) -> list[Order]:
-        allowed = {"cancel": CANCELLABLE, "pause": PAUSABLE, "resume": RESUMABLE}[action]
         # The store, not the blotter's copy (up to one batch behind), decides eligibility.
         current = (
             self.store.get(order.client_order_id) for order in self.blotter.selected_orders()
         )
-        return [order for order in current if order is not None and order.status in allowed]
+        return [order for order in current if order is not None and self._can(action, order)]
+
+    def open_amend(self, order: Order | None = None) -> AmendDialog | None:
+        """Open the amend dialog for `order` (default: the blotter's current order).
+
+        Returns:
+            The open dialog (objectName `dialog.amend`), or None when the order cannot be
+            amended (the status bar says why).
+        """
+        chosen = order if order is not None else self.blotter.current_order()
+        current = None if chosen is None else self.store.get(chosen.client_order_id)
+        if current is None:
+            return None
+        capabilities = self._capabilities(current)
+        if capabilities is None or not capabilities.amend:
+            self.statusBar().showMessage(
+                f"{current.venue} has no native amend: cancel and send a new order.", 6000
+            )
+            return None
+        if current.status not in AMENDABLE:
+            self.statusBar().showMessage(f"A {current.status} order cannot be amended.", 6000)
+            return None
+        dialog = AmendDialog(current, capabilities.amend_fields, self)
+        dialog.amend_requested.connect(self._on_amend_requested)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _on_amend_requested(self, client_order_id: str, amendment: Amendment) -> None:
+        self.bridge.run(self._amend(client_order_id, amendment), "amend")
+
+    async def _amend(self, client_order_id: str, amendment: Amendment) -> None:
+        result = await self.service.amend(client_order_id, amendment)
+        self.statusBar().showMessage(
+            "Amend sent." if result.ok else f"Amend failed: {result.message}", 8000
+        )
 
     def confirm_and_run(self, action: str) -> QMessageBox | None:
         """Ask before `action` ("cancel", "pause", "resume") touches the selected orders.
@@ -274,14 +354,34 @@ class MainWindow(QMainWindow):
     def _context_menu(self, position: object) -> None:
         menu = QMenu(self)
         menu.setObjectName("blotter.context_menu")
-        for action in (self.action_cancel, self.action_pause, self.action_resume):
+        for action in self._order_actions():
             menu.addAction(action)
         menu.popup(self.blotter.table.viewport().mapToGlobal(position))  # type: ignore[arg-type]
 
     def _update_actions(self, selected: list[Order]) -> None:
-        self.action_cancel.setEnabled(any(o.status in CANCELLABLE for o in selected))
-        self.action_pause.setEnabled(any(o.status in PAUSABLE for o in selected))
-        self.action_resume.setEnabled(any(o.status in RESUMABLE for o in selected))
+        # Pause/resume stay off for venues without native pause (KuCoin Futures, ZenOTC):
+        # the tooltip says so rather than the click doing nothing.
+        for action, verb in (
+            (self.action_cancel, "cancel"),
+            (self.action_pause, "pause"),
+            (self.action_resume, "resume"),
+        ):
+            action.setEnabled(any(self._can(verb, order) for order in selected))
+        current = self.blotter.current_order()
+        self.action_amend.setEnabled(current is not None and self._can("amend", current))
+        lacking = sorted(
+            {
+                order.venue
+                for order in selected
+                if (caps := self._capabilities(order)) is not None and not caps.pause_resume
+            }
+        )
+        suffix = f" — {', '.join(lacking)} cannot pause natively" if lacking else ""
+        for action, tip in (
+            (self.action_pause, "Pause the selected orders (Ctrl+P)"),
+            (self.action_resume, "Resume the selected orders (Ctrl+R)"),
+        ):
+            action.setToolTip(tip + suffix)
 
     # -- live updates --------------------------------------------------------------------------
 

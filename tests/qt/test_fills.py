@@ -58,6 +58,7 @@ def test_a_fill_row_shows_what_the_venue_reported(view: FillsView) -> None:
         "0.05",
         "65,000.5",
         "0.0125 USDT",
+        "Maker",
         "od-0001",
         "f-7",
     ]

@@ -1,0 +1,153 @@
+"""The amend dialog: change a working order's quantity, limit price, duration or POV target.
+
+Opened from the blotter (double-click, context menu, Orders menu) for venues that amend
+natively; it offers only the fields the venue's amend changes (`VenueCapabilities
+.amend_fields`), pre-filled with the order's current values, and sends only what changed.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.domain.orders import Amendment, Order, parse_decimal
+from gui.qt import theme
+
+__all__ = ["AmendDialog"]
+
+_SECONDS_PER_MINUTE = Decimal(60)
+_PERCENT = Decimal(100)
+
+
+def _text(value: Decimal | None) -> str:
+    return "" if value is None else theme.format_decimal(value)
+
+
+class AmendDialog(QDialog):
+    """Non-modal dialog (objectName `dialog.amend`) that asks for an order's new values.
+
+    Signals:
+        amend_requested(str, Amendment): Client order id and the changes (never empty).
+
+    Args:
+        order: The order as the store has it now.
+        fields: Amendment field names the venue changes natively.
+        parent: Qt parent.
+    """
+
+    amend_requested = Signal(str, object)
+
+    def __init__(self, order: Order, fields: frozenset[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dialog.amend")
+        self.setWindowTitle(f"Amend {order.side} {order.pair} on {order.venue}")
+        self._order = order
+        base, _, quote = order.pair.partition("-")
+        self.quantity = self._edit("amend.quantity", _text(order.quantity))
+        self.limit_price = self._edit("amend.limit_price", _text(order.limit_price))
+        minutes = None if order.duration_s is None else Decimal(order.duration_s) / 60
+        self.duration = self._edit("amend.duration", _text(minutes))
+        pov = None if order.pov_target is None else order.pov_target * _PERCENT
+        self.pov_target = self._edit("amend.pov_target", _text(pov))
+        self.message = QLabel(objectName="amend.message")
+        self.message.setProperty("role", "field-error")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        form = QFormLayout()
+        rows = (
+            ("quantity", f"Total quantity ({base})", self.quantity),
+            ("limit_price", f"Limit price ({quote})", self.limit_price),
+            ("duration_s", "Duration (min)", self.duration),
+            ("pov_target", "POV target (%)", self.pov_target),
+        )
+        for name, label, edit in rows:
+            if name in fields:
+                form.addRow(label, edit)
+            else:  # kept (hidden) so the dialog's shape is the same for every venue
+                edit.setParent(self)
+                edit.hide()
+        filled = QLabel(
+            f"Filled {theme.format_decimal(order.filled_qty)} {base}; the new total cannot "
+            "be below it."
+        )
+        filled.setProperty("role", "caption")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Amend")
+        self.ok.setObjectName("amend.ok")
+        buttons.accepted.connect(self._on_ok)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"Order {order.client_order_id} · {order.status}"))
+        layout.addLayout(form)
+        layout.addWidget(filled)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def _edit(self, name: str, text: str) -> QLineEdit:
+        edit = QLineEdit(text, objectName=name)
+        edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        edit.setFont(theme.number_font(edit.font()))
+        edit.textEdited.connect(lambda _text: self.message.hide())
+        return edit
+
+    def amendment(self) -> tuple[Amendment, str]:
+        """The changes typed so far and a message ("" when they may be sent)."""
+        order = self._order
+
+        def number(edit: QLineEdit, label: str) -> tuple[Decimal | None, str]:
+            if edit.isHidden() or not edit.text().strip():
+                return None, ""
+            value = parse_decimal(edit.text())
+            if value is None or not value.is_finite() or value <= 0:
+                return None, f"{label} must be a number greater than zero."
+            return value, ""
+
+        quantity, bad_quantity = number(self.quantity, "Quantity")
+        price, bad_price = number(self.limit_price, "Limit price")
+        minutes, bad_minutes = number(self.duration, "Duration")
+        percent, bad_percent = number(self.pov_target, "POV target")
+        problem = bad_quantity or bad_price or bad_minutes or bad_percent
+        if not problem and quantity is not None and quantity < order.filled_qty:
+            problem = "The new total quantity cannot be below what is already filled."
+        if not problem and percent is not None and percent > _PERCENT:
+            problem = "POV target must be at most 100%."
+        duration_s = (
+            None
+            if minutes is None
+            else int((minutes * _SECONDS_PER_MINUTE).to_integral_value(ROUND_HALF_UP))
+        )
+        amendment = Amendment(
+            quantity=None if quantity == order.quantity else quantity,
+            limit_price=None if price == order.limit_price else price,
+            duration_s=None if duration_s == order.duration_s else duration_s,
+            pov_target=(
+                None
+                if percent is None or percent / _PERCENT == order.pov_target
+                else percent / _PERCENT
+            ),
+        )
+        if not problem and amendment.is_empty():
+            problem = "Nothing changed."
+        return amendment, problem
+
+    def _on_ok(self) -> None:
+        amendment, problem = self.amendment()
+        if problem:
+            self.message.setText(problem)
+            self.message.show()
+            return
+        self.amend_requested.emit(self._order.client_order_id, amendment)
+        self.accept()
