@@ -1,0 +1,347 @@
+"""ZenOTC wire models, in the venue's own (camelCase) spelling, and exact JSON in and out.
+
+Source: shared/venues/zenotc/api-reference.md ("The Order Object" and each endpoint's
+Response), digested in notes.md §3.3. Every model is lenient:
+
+* `extra="allow"`: fields we do not model are kept, never rejected;
+* only `orderId` is required of an order: the list endpoint's items carry a subset of the
+  Order object (no `orderType`, `timeInForce`, `remainingQuantity`, `averagePrice`,
+  `metadata`, `updatedAt`; notes §3.3 (2));
+* numbers are `Decimal`: bodies are decoded by `loads`, so a JSON number such as `49950.00`
+  arrives as `Decimal("49950.00")`, never through a float;
+* a `{"data": ...}` envelope (the external "REST API Reference", notes §3.5) is removed by
+  `unwrap` before a model sees the body (notes §3.7.4).
+
+Requests are modelled too, so what we send is spelled in one place; `dumps` writes their
+decimals as exact JSON number literals (`Decimal("0.1")` -> `0.1`, `Decimal("1E+2")` -> `100`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic.alias_generators import to_camel
+
+# -- JSON in and out -------------------------------------------------------------------------
+
+
+def loads(content: bytes | str) -> Any:
+    """Decode a venue JSON body with every fractional or exponent number as an exact
+    `Decimal` (DESIGN: "parse venue JSON with Decimal, never float").
+
+    Raises:
+        ValueError: The body is not JSON.
+    """
+    return json.loads(content, parse_float=Decimal)
+
+
+_BARE_KEYS = frozenset(
+    {"orderId", "orders", "fills", "results", "cancelledCount", "cancelledOrders"}
+)
+
+
+def unwrap(body: Any) -> Any:
+    """The payload of a `{"data": ..., "timestamp": ...}` envelope; any other body as is.
+
+    The Orders page shows bare objects, the general page an envelope (notes §3.5); we accept
+    both (notes §3.7.4). A body that has `data` next to a key of a bare answer (`orderId`,
+    `orders`, ...) is a bare answer and is left alone.
+    """
+    if (
+        isinstance(body, dict)
+        and isinstance(body.get("data"), dict | list)
+        and not _BARE_KEYS & body.keys()
+    ):
+        return body["data"]
+    return body
+
+
+def _encode(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"cannot send the non-finite number {value} to ZenOTC")
+        return format(value, "f")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"cannot send the non-finite number {value} to ZenOTC")
+        return repr(value)
+    if isinstance(value, int | str):
+        return json.dumps(value)
+    if isinstance(value, Mapping):
+        items = (f"{json.dumps(str(key))}: {_encode(item)}" for key, item in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_encode(item) for item in value) + "]"
+    raise TypeError(f"cannot encode {type(value).__name__} as JSON for ZenOTC")
+
+
+def dumps(value: Any) -> str:
+    """JSON text for a request body, as the official helper writes it (notes §3.2:
+    `json.dumps` with its default `", "` and `": "` separators and ASCII escapes), with
+    `Decimal`s as exact number literals (`format(value, "f")`, no float on the way).
+
+    Raises:
+        ValueError: A number is NaN or infinite.
+        TypeError: A value JSON cannot hold.
+    """
+    return _encode(value)
+
+
+# -- field types -----------------------------------------------------------------------------
+
+
+def _to_decimal(value: object) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got the boolean {value}")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))  # only when a model is built from Python floats
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"expected a decimal, got {value!r}") from None
+    else:
+        raise ValueError(f"expected a number, got {type(value).__name__}")
+    if not number.is_finite():
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return number
+
+
+def _to_datetime(value: object) -> datetime | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"expected a timestamp, got the boolean {value}")
+    if isinstance(value, int | Decimal):
+        return datetime.fromtimestamp(float(value) / 1000, UTC)  # epoch ms, if ever sent
+    if isinstance(value, datetime):
+        when = value
+    elif isinstance(value, str):
+        try:
+            when = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"expected an ISO 8601 timestamp, got {value!r}") from None
+    else:
+        raise ValueError(f"expected a timestamp, got {type(value).__name__}")
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def _to_text(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise ValueError(f"expected a string, got {type(value).__name__}")
+
+
+WireDecimal = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
+"""A JSON number (or decimal string) as an exact Decimal; null and `""` are None."""
+WireDatetime = Annotated[datetime | None, BeforeValidator(_to_datetime)]
+"""ISO 8601 (`2024-01-15T10:30:00.000Z`) as an aware UTC datetime; null is None."""
+WireText = Annotated[str | None, BeforeValidator(_to_text)]
+"""A string the venue might send as an integer (ids); null is None."""
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(
+        extra="allow", frozen=True, alias_generator=to_camel, populate_by_name=True
+    )
+
+
+# -- answers ---------------------------------------------------------------------------------
+
+
+class Order(_Wire):
+    """The Order object (doc "The Order Object"), or a list item (a subset of it).
+
+    Quantities are in the asset (base), prices in USD per unit of the asset.
+    """
+
+    order_id: Annotated[str, BeforeValidator(_to_text)]
+    """`orderId`, e.g. `ord_abc123def456`."""
+    client_order_id: WireText = None
+    """`clientOrderId`: our id; null when none was given."""
+    side: str | None = None
+    """`buy` or `sell`."""
+    asset: str | None = None
+    """Asset symbol, e.g. `BTC`."""
+    quantity: WireDecimal = None
+    """Order quantity (total; amend changes it)."""
+    price: WireDecimal = None
+    """Limit price; null for market orders."""
+    order_type: str | None = None
+    """`limit` or `market` (absent from list items)."""
+    time_in_force: str | None = None
+    """`GTC`, `IOC` or `FOK` (absent from list items)."""
+    status: str | None = None
+    """`open`, `partially_filled`, `filled`, `cancelled`, `rejected`, `expired`."""
+    filled_quantity: WireDecimal = None
+    remaining_quantity: WireDecimal = None
+    """Absent from list items."""
+    average_price: WireDecimal = None
+    """Average fill price; null before any fill; absent from list items."""
+    metadata: dict[str, Any] | None = None
+    created_at: WireDatetime = None
+    updated_at: WireDatetime = None
+    """Absent from list items."""
+
+
+class Pagination(_Wire):
+    """`pagination` of the list answer (doc "List Orders")."""
+
+    page: int | None = None
+    limit: int | None = None
+    total: int | None = None
+    """Orders across all pages."""
+    total_pages: int | None = None
+
+
+class OrderPage(_Wire):
+    """`GET /api/sdk/orders`: one page of orders (a bare array is read as a page without
+    pagination, in case an enveloped answer carries the list alone)."""
+
+    orders: list[Order] = Field(default_factory=list)
+    pagination: Pagination | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_array(cls, data: object) -> object:
+        return {"orders": data} if isinstance(data, list) else data
+
+
+class Fill(_Wire):
+    """One fill of `GET /api/sdk/orders/:orderId/fills` (doc "Get Order Fills")."""
+
+    fill_id: Annotated[str, BeforeValidator(_to_text)]
+    """`fillId`, e.g. `fill_xyz789`; unique per venue."""
+    order_id: WireText = None
+    price: WireDecimal = None
+    """USD per unit of the asset."""
+    quantity: WireDecimal = None
+    """Asset amount."""
+    side: str | None = None
+    fee: WireDecimal = None
+    """Fee in `feeCurrency` (0.05 % of notional in the doc's example)."""
+    fee_currency: str | None = None
+    executed_at: WireDatetime = None
+
+
+class FillList(_Wire):
+    """The fills answer, `{"fills": [...]}` (a bare array is accepted too)."""
+
+    fills: list[Fill] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_array(cls, data: object) -> object:
+        return {"fills": data} if isinstance(data, list) else data
+
+
+class CancelResult(_Wire):
+    """`DELETE /api/sdk/orders/:orderId`: not the full order (notes §3.3 (6))."""
+
+    order_id: WireText = None
+    status: str | None = None
+    """`cancelled`."""
+    cancelled_at: WireDatetime = None
+
+
+class BatchItemResult(_Wire):
+    """One item of the batch answer: success with `orderId`, or failure with `error` and
+    the 0-based `index` of the request item."""
+
+    success: bool
+    order_id: WireText = None
+    client_order_id: WireText = None
+    error: str | None = None
+    """The venue's words for a failed item, e.g. "Insufficient balance"."""
+    index: int | None = None
+
+
+class BatchSummary(_Wire):
+    """`summary` of the batch answer: counts."""
+
+    total: int | None = None
+    successful: int | None = None
+    failed: int | None = None
+
+
+class BatchCreateResult(_Wire):
+    """`POST /api/sdk/orders/batch`: per-item results, in request order."""
+
+    results: list[BatchItemResult] = Field(default_factory=list)
+    summary: BatchSummary | None = None
+
+
+class CancelAllResult(_Wire):
+    """`DELETE /api/sdk/orders/batch`: how many were cancelled, and their ids."""
+
+    cancelled_count: int | None = None
+    cancelled_orders: list[str] = Field(default_factory=list)
+
+
+# -- requests --------------------------------------------------------------------------------
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, alias_generator=to_camel, populate_by_name=True
+    )
+
+    def body(self) -> dict[str, Any]:
+        """The JSON object to send: venue spelling, unset fields left out, Decimals kept."""
+        return self.model_dump(by_alias=True, exclude_none=True)
+
+
+class CreateOrderRequest(_Request):
+    """Body of `POST /api/sdk/orders`, and one item of the batch (doc "Create Order")."""
+
+    side: str
+    """`buy` or `sell`."""
+    asset: str
+    quantity: Decimal
+    """Asset amount, > 0."""
+    price: Decimal | None = None
+    """USD per unit; required for limit orders, left out for market orders."""
+    order_type: str | None = None
+    """`limit` (venue default) or `market`."""
+    time_in_force: str | None = None
+    """`GTC` (venue default), `IOC` or `FOK`."""
+    client_order_id: str | None = None
+    """Our id, at most 64 characters."""
+    metadata: dict[str, Any] | None = None
+
+
+class AmendOrderRequest(_Request):
+    """Body of `PATCH /api/sdk/orders/:orderId`: at least one of the two."""
+
+    quantity: Decimal | None = None
+    """New total quantity (asset)."""
+    price: Decimal | None = None
+    """New limit price (USD per unit)."""
+
+
+class CancelAllRequest(_Request):
+    """Body of `DELETE /api/sdk/orders/batch`: optional filters; empty cancels all."""
+
+    asset: str | None = None
+    side: str | None = None
