@@ -13,6 +13,10 @@ Errors map by HTTP status, keeping the venue's message (see `gui.domain.errors`)
     other 4xx                                    -> VenueRejected
     5xx                                          -> VenueUnavailable
 
+Venues that answer errors inside a 2xx body (KuCoin's `{"code": "400100", ...}` envelope)
+pass a `ResponseCheck` to `VenueHttp`: it sees every response first, and an error it returns
+wins over the status map above.
+
 Retry: only reads (GET/HEAD/OPTIONS) are retried, only on transport errors, 5xx and 429,
 with bounded exponential backoff; writes, and above all order creation, never are (a lost
 submit is resolved by looking the order up by client order id). One predicate,
@@ -65,6 +69,10 @@ class VenueMessage(NamedTuple):
 
 MessageExtractor = Callable[[httpx.Response], VenueMessage]
 """Pulls the venue's message out of a non-2xx response; must not raise."""
+
+ResponseCheck = Callable[[httpx.Response], VenueError | None]
+"""Looks at every response (any status, body read) and returns the venue error it carries,
+or None to fall back to the status map; must not raise."""
 
 
 def build_async_client(
@@ -265,18 +273,24 @@ class RequestThrottle:
         self._stamp = clock()
         self._lock = asyncio.Lock()
 
-    async def acquire(self) -> None:
-        """Wait until one more request may be sent, then take its slot."""
+    async def acquire(self, cost: float = 1.0) -> None:
+        """Wait until one more request may be sent, then take its slot.
+
+        Args:
+            cost: Tokens the request takes (a venue's request weight; 1 by default). A
+                cost above `burst` waits for a full bucket and takes all of it.
+        """
         async with self._lock:
+            need = min(max(cost, 0.0), float(self._burst))
             now = self._clock()
             self._tokens = min(self._burst, self._tokens + (now - self._stamp) / self._interval_s)
             self._stamp = now
-            if self._tokens < 1:
-                wait_s = (1 - self._tokens) * self._interval_s
+            if self._tokens < need:
+                wait_s = (need - self._tokens) * self._interval_s
                 await self._sleep(wait_s)
                 self._stamp = self._clock()
-                self._tokens = 1.0
-            self._tokens -= 1
+                self._tokens = need
+            self._tokens -= need
 
 
 class VenueHttp:
@@ -289,6 +303,8 @@ class VenueHttp:
         retry: Retry limits for reads.
         throttle: Self-imposed rate limit, or None for none.
         sleep: Coroutine used to wait between retries (injectable for tests).
+        check: The venue's envelope check, run on every response before the status map
+            (None: the status alone decides).
     """
 
     def __init__(
@@ -300,6 +316,7 @@ class VenueHttp:
         retry: RetryPolicy | None = None,
         throttle: RequestThrottle | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        check: ResponseCheck | None = None,
     ) -> None:
         self.venue = venue
         self._client = client
@@ -307,6 +324,7 @@ class VenueHttp:
         self._retry = retry if retry is not None else RetryPolicy()
         self._throttle = throttle
         self._sleep = sleep
+        self._check = check
 
     async def request(
         self,
@@ -315,6 +333,9 @@ class VenueHttp:
         *,
         params: Mapping[str, str] | None = None,
         json: object = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        cost: float = 1.0,
     ) -> httpx.Response:
         """Send one request (retried only if it is a read) and return a 2xx response.
 
@@ -323,6 +344,9 @@ class VenueHttp:
             path: Path relative to the base URL, e.g. `/api/orders/`.
             params: Query parameters, already in the venue's spelling.
             json: JSON body, or None for no body.
+            content: Exact body bytes (for venues that sign the body), instead of `json`.
+            headers: Extra headers for this request.
+            cost: Throttle tokens the request takes (the venue's request weight).
 
         Returns:
             The response, body read, status 2xx.
@@ -334,20 +358,30 @@ class VenueHttp:
             VenueNotFound: HTTP 404.
             VenueRejected: Other HTTP 4xx.
             VenueUnavailable: HTTP 5xx after any retries.
+            VenueError: Whatever the `check` found in the body, after any retries.
         """
+        if json is not None and content is not None:
+            raise ValueError("send either json or content, not both")
         attempt = 0
         while True:
             attempt += 1
             if self._throttle is not None:
-                await self._throttle.acquire()
+                await self._throttle.acquire(cost)
             try:
-                response = await self._client.request(method, path, params=params, json=json)
+                response = await self._client.request(
+                    method, path, params=params, json=json, content=content, headers=headers
+                )
             except httpx.TransportError as exc:
                 error: VenueError = error_for_transport(self.venue, exc)
             else:
-                if response.is_success:
+                found = self._check(response) if self._check is not None else None
+                if found is None and response.is_success:
                     return response
-                error = error_for_response(self.venue, response, self._extract)
+                error = (
+                    found
+                    if found is not None
+                    else error_for_response(self.venue, response, self._extract)
+                )
             if not should_retry(method, path, error, attempt, self._retry):
                 raise error
             await self._sleep(self._retry.delay_s(attempt, error))
