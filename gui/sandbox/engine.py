@@ -108,8 +108,9 @@ class SandboxEngine:
         """Accept an order and start working it.
 
         Market and IOC orders trade at once against the simulated book (IOC: the unfilled rest
-        is canceled); a Limit order trades what is marketable and rests; algos start now, or
-        stay SCHEDULED until `request.start` (or until released when `request.held`).
+        is canceled; fill-or-kill: the whole quantity or nothing, then canceled); a Limit order
+        trades what is marketable and rests; algos start now, or stay SCHEDULED until
+        `request.start` (or until released when `request.held`).
 
         Returns:
             The new order.
@@ -350,6 +351,8 @@ def _check_request(request: OrderRequest) -> None:
         raise OrderRefused("A Limit order needs a limit price")
     if request.strategy in (Strategy.TWAP, Strategy.VWAP) and not request.duration_s:
         raise OrderRefused(f"A {request.strategy} order needs a duration")
+    if request.fill_or_kill and request.strategy not in (Strategy.MARKET, Strategy.IOC):
+        raise OrderRefused("Fill-or-kill applies to Market and IOC orders only")
     if request.duration_s is not None and request.duration_s <= 0:
         raise OrderRefused("Duration must be a positive number of seconds")
     if request.strategy is Strategy.POV and (

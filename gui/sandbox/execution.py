@@ -110,9 +110,13 @@ class OrderWorker:
         self.log(ts, "INFO", "Order started")
 
     def execute_simple(self, ts: datetime, market: Market) -> None:
-        """Trade a Market, IOC or Limit order at submission against the simulated book."""
+        """Trade a Market, IOC or Limit order at submission against the simulated book; a
+        fill-or-kill order that the book cannot fill in full is canceled without fills."""
         order = self.order
         limit = order.limit_price
+        if order.request.fill_or_kill and not self._fillable_in_full(market):
+            self.finish(SimStatus.CANCELED, ts, market, "Unfillable FOK order canceled")
+            return
         role: Role = "maker" if order.strategy is Strategy.LIMIT else "taker"
         touch = market.ask if order.side is Side.BUY else market.bid
         placement = self._place(ts, role, touch if limit is None else limit, order.quantity)
@@ -316,6 +320,16 @@ class OrderWorker:
             if self._within_limit(price):
                 return price, role
         return None
+
+    def _fillable_in_full(self, market: Market) -> bool:
+        available = Decimal(0)
+        for level in market.levels(self.order.side):
+            if not self._within_limit(level.price):
+                break
+            available += level.quantity
+            if available >= self.order.quantity:
+                return True
+        return False
 
     def _within_limit(self, price: Decimal) -> bool:
         limit = self.order.limit_price

@@ -89,6 +89,8 @@ class OrderRequest:
         passiveness: In [0, 1]; higher means more maker fills.
         alpha_tilt: In [-1, 1]; positive front-loads a TWAP/VWAP schedule, negative back-loads.
         held: Stay SCHEDULED until `SandboxEngine.release` (a conditional order's trigger).
+        fill_or_kill: MARKET and IOC only: trade the whole quantity at submission or nothing
+            (the order is then CANCELED without fills).
     """
 
     pair: str
@@ -103,6 +105,7 @@ class OrderRequest:
     passiveness: Decimal = Decimal("0.02")
     alpha_tilt: Decimal = Decimal(0)
     held: bool = False
+    fill_or_kill: bool = False
 
 
 @dataclass(slots=True)

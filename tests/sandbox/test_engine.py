@@ -118,6 +118,46 @@ def test_ioc_fills_what_crosses_now_and_cancels_the_rest(engine: SandboxEngine) 
     assert order.messages[-1].text == "Unfilled IOC quantity canceled"
 
 
+def test_fill_or_kill_trades_the_whole_quantity_at_once(engine: SandboxEngine) -> None:
+    _, ask = engine.best_bid_ask(PAIR)
+
+    order = engine.submit(
+        OrderRequest(
+            PAIR, Side.BUY, Decimal("0.01"), Strategy.IOC, limit_price=ask, fill_or_kill=True
+        )
+    )
+
+    assert order.status is SimStatus.COMPLETE
+    assert sum(f.quantity for f in order.fills) == Decimal("0.01")
+
+
+def test_fill_or_kill_that_the_book_cannot_fill_in_full_is_canceled_without_fills(
+    engine: SandboxEngine,
+) -> None:
+    # The same size as the IOC above, which fills in part at the touch: FOK fills nothing.
+    _, ask = engine.best_bid_ask(PAIR)
+
+    order = engine.submit(
+        OrderRequest(
+            PAIR, Side.BUY, Decimal("50"), Strategy.IOC, limit_price=ask, fill_or_kill=True
+        )
+    )
+
+    assert order.status is SimStatus.CANCELED
+    assert (order.filled_qty, order.fills, order.placements) == (Decimal(0), [], [])
+    assert order.messages[-1].text == "Unfillable FOK order canceled"
+
+
+def test_fill_or_kill_market_order_walks_the_book_in_full(engine: SandboxEngine) -> None:
+    order = engine.submit(
+        OrderRequest(PAIR, Side.SELL, Decimal("5"), Strategy.MARKET, fill_or_kill=True)
+    )
+
+    assert order.status is SimStatus.COMPLETE
+    assert order.filled_qty == Decimal("5")
+    assert len({fill.price for fill in order.fills}) > 1
+
+
 # Algos ---------------------------------------------------------------------------------------
 
 
@@ -362,6 +402,9 @@ def test_fail_ends_the_order_with_its_reason(engine: SandboxEngine) -> None:
         OrderRequest(PAIR, Side.BUY, Decimal(1), Strategy.LIMIT),
         OrderRequest(PAIR, Side.BUY, Decimal(1), Strategy.TWAP),
         OrderRequest(PAIR, Side.BUY, Decimal(1), Strategy.POV, pov_target=Decimal("1.5")),
+        OrderRequest(
+            PAIR, Side.BUY, Decimal(1), Strategy.LIMIT, limit_price=Decimal(1), fill_or_kill=True
+        ),
     ],
 )
 def test_submit_refuses_incomplete_requests(engine: SandboxEngine, request_: OrderRequest) -> None:
