@@ -53,13 +53,13 @@ class AmendDialog(QDialog):
         self.setWindowTitle(f"Amend {order.side} {order.pair} on {order.venue}")
         self._order = order
         base, _, quote = order.pair.partition("-")
-        self.quantity = self._edit("amend.quantity", _text(order.quantity))
-        self.limit_price = self._edit("amend.limit_price", _text(order.limit_price))
+        self.quantity = self._edit("dialog.amend.quantity", _text(order.quantity))
+        self.limit_price = self._edit("dialog.amend.limit_price", _text(order.limit_price))
         minutes = None if order.duration_s is None else Decimal(order.duration_s) / 60
-        self.duration = self._edit("amend.duration", _text(minutes))
+        self.duration = self._edit("dialog.amend.duration", _text(minutes))
         pov = None if order.pov_target is None else order.pov_target * _PERCENT
-        self.pov_target = self._edit("amend.pov_target", _text(pov))
-        self.message = QLabel(objectName="amend.message")
+        self.pov_target = self._edit("dialog.amend.pov_target", _text(pov))
+        self.message = QLabel(objectName="dialog.amend.message")
         self.message.setProperty("role", "field-error")
         self.message.setWordWrap(True)
         self.message.hide()
@@ -86,7 +86,7 @@ class AmendDialog(QDialog):
         )
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText("Amend")
-        self.ok.setObjectName("amend.ok")
+        self.ok.setObjectName("dialog.amend.ok")
         buttons.accepted.connect(self._on_ok)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -278,9 +278,10 @@ class TicketWidget(QWidget):
         self.venue.addItems(list(self._profiles))
         self.venue.setCurrentIndex(max(self.venue.findText(venue), 0))
         self.venue.blockSignals(False)
-        self.pair.setEditText(pair)
         self._on_venue_changed()
         self.account.setCurrentIndex(max(self.account.findText(account), 0))
+        if self.venue.currentText() == venue:  # what the trader typed survives the reload
+            self.pair.setEditText(pair)
 
     def profile(self) -> VenueProfile | None:
         """The profile of the venue chosen now."""
@@ -304,7 +305,12 @@ class TicketWidget(QWidget):
         self.pair.clear()
         self.pair.addItems(list(listed or self._default_pairs))
         keep = self.pair.findText(typed)
-        self.pair.setCurrentIndex(keep if keep >= 0 else 0)
+        if keep >= 0:
+            self.pair.setCurrentIndex(keep)
+        elif listed or not typed:
+            self.pair.setCurrentIndex(0)  # a venue that lists its pairs starts on one of them
+        else:
+            self.pair.setEditText(typed)  # a broker takes any pair: keep what was typed
         self.pair.blockSignals(False)
         chosen = self.strategy.currentData()
         self.strategy.blockSignals(True)
@@ -455,6 +461,9 @@ class TicketWidget(QWidget):
                 )
             else:
                 self._base_quantity.setText(f"1 contract = {size} {base}")
+            self._base_quantity.show()
+        elif self._in_contracts():
+            self._base_quantity.setText(f"Contract size of {self.pair.currentText()} not known yet")
             self._base_quantity.show()
         else:
             self._base_quantity.hide()

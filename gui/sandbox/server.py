@@ -28,7 +28,7 @@ from functools import partial
 import uvicorn
 from starlette.types import ASGIApp
 
-from gui.sandbox import treadfi
+from gui.sandbox import kucoin_futures, treadfi, zenotc
 from gui.sandbox.engine import SandboxEngine, ScaledClock
 
 __all__ = ["VENUES", "VenueEndpoint", "VenueSpec", "main", "running_sandbox", "serve_venues"]
@@ -73,6 +73,10 @@ class VenueSpec:
 
 VENUES: dict[str, VenueSpec] = {
     "treadfi": VenueSpec(treadfi.create_app, treadfi.DEMO_CREDENTIALS, treadfi.DEMO_ACCOUNTS),
+    "zenotc": VenueSpec(zenotc.create_app, zenotc.DEMO_CREDENTIALS, zenotc.DEMO_ACCOUNTS),
+    "kucoin_futures": VenueSpec(
+        kucoin_futures.create_app, kucoin_futures.DEMO_CREDENTIALS, kucoin_futures.DEMO_ACCOUNTS
+    ),
 }
 """Venue name -> emulator, in port order (`--port P` puts the first on P, the next on P+1)."""
 

@@ -11,8 +11,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from gui.venues.base import VenueClient
+from gui.venues.kucoin_futures import (
+    KucoinCredentials,
+    KucoinFuturesAdapter,
+    KucoinFuturesConfig,
+)
 from gui.venues.treadfi.adapter import TreadfiAdapter
 from gui.venues.treadfi.config import TreadfiConfig
+from gui.venues.zenotc import ZenotcAdapter, ZenotcConfig, ZenotcCredentials
 
 
 def _treadfi(endpoint: Mapping[str, Any]) -> list[VenueClient]:
@@ -21,8 +27,29 @@ def _treadfi(endpoint: Mapping[str, Any]) -> list[VenueClient]:
     return [TreadfiAdapter(config, api_key, account) for account in endpoint["accounts"]]
 
 
+def _kucoin_futures(endpoint: Mapping[str, Any]) -> list[VenueClient]:
+    config = KucoinFuturesConfig(base_url=endpoint["base_url"])
+    secrets = endpoint["credentials"]
+    credentials = KucoinCredentials(
+        api_key=secrets["api_key"],
+        api_secret=secrets["api_secret"],
+        api_passphrase=secrets["api_passphrase"],
+        key_version=secrets.get("key_version", "2"),
+    )
+    return [KucoinFuturesAdapter(config, credentials, account) for account in endpoint["accounts"]]
+
+
+def _zenotc(endpoint: Mapping[str, Any]) -> list[VenueClient]:
+    config = ZenotcConfig(base_url=endpoint["base_url"])
+    secrets = endpoint["credentials"]
+    credentials = ZenotcCredentials(api_key=secrets["api_key"], api_secret=secrets["api_secret"])
+    return [ZenotcAdapter(config, credentials, account) for account in endpoint["accounts"]]
+
+
 _BUILDERS: dict[str, Callable[[Mapping[str, Any]], list[VenueClient]]] = {
     "treadfi": _treadfi,
+    "kucoin_futures": _kucoin_futures,
+    "zenotc": _zenotc,
 }
 
 

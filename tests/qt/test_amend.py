@@ -35,7 +35,7 @@ def dialog(qtbot: QtBot) -> AmendDialog:
 
 
 def _edit(dialog: AmendDialog, name: str) -> QLineEdit:
-    edit = dialog.findChild(QLineEdit, f"amend.{name}")
+    edit = dialog.findChild(QLineEdit, f"dialog.amend.{name}")
     assert edit is not None
     return edit
 

@@ -173,3 +173,15 @@ def test_instruments_arriving_later_fill_the_pair_box(ticket: TicketWidget) -> N
     ticket.venue.setCurrentText("kucoin_futures")
     assert ticket.pair.itemText(0) == "BTC-USDT"
     assert ticket.buy.isEnabled()
+
+
+def test_a_pair_typed_while_instruments_load_is_kept(ticket: TicketWidget) -> None:
+    ticket.venue.setCurrentText("treadfi")
+    ticket.pair.setEditText("NOPE-USDT")
+    ticket.set_profiles(
+        {
+            **make_profiles({"treadfi": ["main"]}, BROKER),
+            **make_profiles({"kucoin_futures": ["futures"]}, EXCHANGE),
+        }
+    )
+    assert ticket.pair.currentText() == "NOPE-USDT"

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from gui.sandbox.server import VenueEndpoint, running_sandbox
+from gui.sandbox.server import VENUES, VenueEndpoint, running_sandbox
 from gui.sandbox.treadfi import DEMO_ACCOUNTS, DEMO_API_KEY
 
 TWAP_10_MIN = {
@@ -106,7 +106,7 @@ def test_cli_prints_one_json_line_serves_and_exits_0_on_a_signal(
     line = sandbox_process.stdout.readline()
 
     endpoints = json.loads(line)
-    assert set(endpoints) == {"treadfi"}
+    assert set(endpoints) == set(VENUES)  # every registered venue, one port each
     treadfi = endpoints["treadfi"]
     assert treadfi["credentials"] == {"api_key": DEMO_API_KEY}
     assert treadfi["accounts"] == list(DEMO_ACCOUNTS)
