@@ -27,6 +27,7 @@ from gui.oms.profiles import load_profiles
 from gui.oms.service import OrderService
 from gui.oms.store import OrderStore
 from gui.qt.bridge import DeskBridge
+from gui.qt.gc_guard import GarbageCollectorGuard
 from gui.qt.main_window import MainWindow
 from gui.qt.theme import apply_theme
 from gui.sandbox.process import SandboxProcess
@@ -137,9 +138,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 async def submit_demo_orders(desk: Desk, count: int) -> list[str]:
     """Submit `count` demo orders through the service; returns their client order ids."""
-    venue, accounts = next(iter(desk.service.accounts.items()))  # one venue makes a demo
     ids = []
-    for ticket in demo_tickets(venue, accounts, count):
+    for ticket in demo_tickets(desk.service.accounts, count):
         order = await desk.service.submit(ticket)
         ids.append(order.client_order_id)
     for poller in desk.pollers:
@@ -236,4 +236,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     apply_theme(app)
-    return int(qasync.run(_run(app, args)))
+    guard = GarbageCollectorGuard(app)  # Qt objects are only ever freed on this thread
+    try:
+        return int(qasync.run(_run(app, args)))
+    finally:
+        guard.stop()

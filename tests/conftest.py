@@ -11,6 +11,27 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Free Qt objects only on the GUI thread (see gui/qt/gc_guard.py).
+
+    A Qt test's garbage collected later by a sandbox thread (uvicorn in `running_sandbox`)
+    would run Qt destructors off the GUI thread and can crash the interpreter. Automatic
+    collection is off while a Qt test runs and a full collection follows it, here.
+    """
+    if not {"qapp", "qtbot", "qasync_loop"} & set(request.fixturenames):
+        yield
+        return
+    import gc
+
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.enable()
+
+
 @pytest.fixture
 def qasync_loop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
     """A qasync event loop on the test's QApplication, closed properly afterwards.

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from gui.domain.orders import OrderTicket, Side, Strategy
 
-_DEMO = (
+_ALGOS = (
     ("BTC-USDT", Side.BUY, "0.75", Strategy.TWAP, 20 * 60, None),
     ("ETH-USDT", Side.SELL, "12", Strategy.VWAP, 30 * 60, None),
     ("SOL-USDT", Side.BUY, "2000", Strategy.POV, 30 * 60, Decimal("0.02")),
@@ -14,20 +15,48 @@ _DEMO = (
     ("BTC-USDT", Side.SELL, "0.5", Strategy.VWAP, 25 * 60, None),
     ("SOL-USDT", Side.SELL, "250", Strategy.TWAP, 40 * 60, None),
 )
+# Venues without algos get market orders (they fill at once): base-asset quantities that are
+# whole contracts on KuCoin Futures (BTC 0.001, ETH 0.01 per contract).
+_MARKET = {
+    "kucoin_futures": (("BTC-USDT", Side.BUY, "0.025"), ("ETH-USDT", Side.SELL, "0.4")),
+    "zenotc": (("ETH-USD", Side.BUY, "1.5"), ("BTC-USD", Side.SELL, "0.1")),
+}
 
 
-def demo_tickets(venue: str, accounts: list[str], count: int) -> list[OrderTicket]:
-    """`count` valid algo tickets cycling over pairs, sides, strategies and accounts.
+def demo_tickets(accounts: Mapping[str, Sequence[str]], count: int) -> list[OrderTicket]:
+    """`count` valid tickets spread over the venues in `accounts`: algos where the venue
+    works them (Tread.fi), market orders elsewhere (KuCoin Futures, ZenOTC).
 
-    Quantities are base-asset amounts; durations seconds; POV target a fraction.
+    Args:
+        accounts: Venue name -> its account names.
+        count: How many tickets.
+
+    Returns:
+        Tickets in round-robin over the venues; quantities base asset, durations seconds,
+        POV target a fraction.
     """
-    tickets = []
-    for index in range(count):
-        pair, side, quantity, strategy, duration_s, pov = _DEMO[index % len(_DEMO)]
+    venues = [venue for venue in accounts if accounts[venue]]
+    tickets: list[OrderTicket] = []
+    seen: dict[str, int] = {}
+    for index in range(count if venues else 0):
+        venue = venues[index % len(venues)]
+        nth = seen.get(venue, 0)
+        seen[venue] = nth + 1
+        account = accounts[venue][nth % len(accounts[venue])]
+        markets = _MARKET.get(venue)
+        if markets is not None:
+            pair, side, quantity = markets[nth % len(markets)]
+            tickets.append(
+                OrderTicket(
+                    venue, account, pair, side, Decimal(quantity), Strategy.MARKET, notes="demo"
+                )
+            )
+            continue
+        pair, side, quantity, strategy, duration_s, pov = _ALGOS[nth % len(_ALGOS)]
         tickets.append(
             OrderTicket(
                 venue=venue,
-                account=accounts[index % len(accounts)],
+                account=account,
                 pair=pair,
                 side=side,
                 quantity=Decimal(quantity),

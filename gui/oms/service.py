@@ -153,8 +153,13 @@ class OrderService:
         Raises:
             TicketInvalid: The ticket failed validation; nothing was stored or sent.
         """
-        errors = self.check_ticket(ticket)
         client = self._clients.get((ticket.venue, ticket.account))
+        if client is not None:
+            try:  # the venue's rules need its instrument table (loaded once, then cached)
+                await client.instruments()
+            except VenueError as exc:  # check_ticket then says what is not known
+                log.warning("instruments of %s not loaded: %s", ticket.venue, exc)
+        errors = self.check_ticket(ticket)
         if errors:
             invalid = TicketInvalid(errors)
             self.errors.publish(ErrorEvent(str(invalid), ErrorKind.VALIDATION, ticket.venue))
@@ -165,6 +170,11 @@ class OrderService:
         sent_at = self.store.stamp()
         try:
             report = await client.submit(ticket, client_order_id)
+        except TicketInvalid as invalid:  # the adapter's last check: nothing was sent
+            self.errors.publish(
+                ErrorEvent(str(invalid), ErrorKind.VALIDATION, ticket.venue, client_order_id)
+            )
+            self.store.set_status(client_order_id, OrderStatus.REJECTED, str(invalid))
         except VenueTransportError as exc:
             self._report(exc, client_order_id, "submit")
             self.store.set_status(client_order_id, OrderStatus.OUTCOME_UNKNOWN, str(exc))

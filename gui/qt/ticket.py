@@ -123,6 +123,7 @@ class TicketWidget(QWidget):
         self._errors: dict[str, QLabel] = {}
         self.options = TicketOptionsWidget(self._error_label)
         self.options.setObjectName("ticket.options")
+        self._captions: list[QLabel] = []
         self._base_quantity = QLabel(objectName="ticket.base_quantity")
         self._base_quantity.setProperty("role", "caption")
         self._inputs: dict[str, QWidget] = {
@@ -193,13 +194,14 @@ class TicketWidget(QWidget):
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(3)
         grid.setColumnStretch(1, 1)
-        rows: tuple[tuple[QLabel | str, QWidget, str | None], ...] = (
+        self._grid = grid
+        rows: tuple[tuple[QLabel | str | None, QWidget, str | None], ...] = (
             ("Venue", self.venue, "venue"),
             ("Account", self.account, "account"),
             ("Pair", self.pair, "pair"),
             ("Strategy", self.strategy, None),
             (self._quantity_label, self.quantity, "quantity"),
-            ("", self._base_quantity, None),
+            (None, self._base_quantity, None),
             (self._limit_label, self.limit_price, "limit_price"),
             ("Duration (min)", self.duration, "duration_s"),
             ("POV target (%)", self.pov_target, "pov_target"),
@@ -207,9 +209,11 @@ class TicketWidget(QWidget):
         )
         row = 0
         for label, field, error_name in rows:
-            caption = QLabel(label) if isinstance(label, str) else label
-            caption.setBuddy(field)
-            grid.addWidget(caption, row, 0)
+            if label is not None:  # a caption-less row (the base quantity) takes no height hidden
+                caption = QLabel(label) if isinstance(label, str) else label
+                caption.setBuddy(field)
+                grid.addWidget(caption, row, 0)
+                self._captions.append(caption)
             grid.addWidget(field, row, 1)
             row += 1
             if error_name is not None:
@@ -338,7 +342,14 @@ class TicketWidget(QWidget):
             self.options.set_quantity_unit(base)
         self._limit_label.setText(f"Limit price ({quote})" if quote else "Limit price")
         self._set_error("pair", "")
+        self._align_captions()
         self._update_summary()
+
+    def _align_captions(self) -> None:
+        # The options have their own grid: both caption columns take the wider one's width.
+        width = max([self.options.caption_width(), *(c.sizeHint().width() for c in self._captions)])
+        self._grid.setColumnMinimumWidth(0, width)
+        self.options.set_caption_width(width)
 
     def _on_strategy_changed(self, _index: int = 0) -> None:
         strategy = self._strategy()

@@ -76,7 +76,7 @@ class TicketOptionsWidget(QWidget):
         )
         self.hidden = self._check("ticket.hidden", "Hidden", "Rest invisibly in the book.")
         self.iceberg = self._check(
-            "ticket.iceberg", "Iceberg", "Show only the visible quantity at a time."
+            "ticket.iceberg", "Show", "Iceberg: show only the visible quantity at a time."
         )
         self.visible_quantity = self._number("ticket.visible_quantity", "shown at a time")
         self.leverage = self._number("ticket.leverage", "e.g. 5")
@@ -85,13 +85,15 @@ class TicketOptionsWidget(QWidget):
         for mode in MarginMode:
             self.margin_mode.addItem(mode.value.capitalize(), mode)
         self.stop = QComboBox(objectName="ticket.stop")
-        self.stop.addItem("None", None)
-        self.stop.addItem("Price rises to", StopDirection.UP)
-        self.stop.addItem("Price falls to", StopDirection.DOWN)
+        self.stop.addItem("Off", None)
+        self.stop.addItem("Rise to", StopDirection.UP)
+        self.stop.addItem("Fall to", StopDirection.DOWN)
+        self.stop.setToolTip("Hold the order until the watched price crosses the trigger.")
         self.stop_price = self._number("ticket.stop_price", "trigger price")
         self.stop_price_type = QComboBox(objectName="ticket.stop_price_type")
         for kind in TriggerPrice:
-            self.stop_price_type.addItem(f"{kind.value} price", kind)
+            self.stop_price_type.addItem(kind.value, kind)
+        self.stop_price_type.setToolTip("Which price the stop watches: last, mark or index.")
         self.inputs: dict[str, QWidget] = {
             "time_in_force": self.time_in_force,
             "post_only": self.post_only,
@@ -141,6 +143,7 @@ class TicketOptionsWidget(QWidget):
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(3)
         grid.setColumnStretch(1, 1)
+        self._grid = grid
         flags = QWidget()
         flags_row = QHBoxLayout(flags)
         flags_row.setContentsMargins(0, 0, 0, 0)
@@ -179,6 +182,14 @@ class TicketOptionsWidget(QWidget):
                 grid.addWidget(label, row, 1)
                 row += 1
             self._rows[key] = members
+
+    def caption_width(self) -> int:
+        """Width in pixels the caption column needs."""
+        return max(members[0].sizeHint().width() for members in self._rows.values())
+
+    def set_caption_width(self, width_px: int) -> None:
+        """Line the caption column up with the ticket's own grid."""
+        self._grid.setColumnMinimumWidth(0, width_px)
 
     def configure(self, capabilities: VenueCapabilities) -> None:
         """Show only what the venue takes; values typed in hidden rows are kept."""
@@ -219,7 +230,7 @@ class TicketOptionsWidget(QWidget):
 
     def set_quantity_unit(self, unit: str) -> None:
         """Say in the visible-quantity placeholder which unit it takes (e.g. "contracts")."""
-        self.visible_quantity.setPlaceholderText(f"shown at a time ({unit})" if unit else "")
+        self.visible_quantity.setPlaceholderText(f"{unit} at a time" if unit else "at a time")
 
     def _show(self, key: str, visible: bool) -> None:
         for widget in self._rows[key]:
