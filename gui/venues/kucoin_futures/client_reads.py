@@ -8,6 +8,7 @@ apply: one method per endpoint (doc opId010-017), wire models out, reads retried
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 from urllib.parse import quote
 
 from pydantic import TypeAdapter
@@ -23,6 +24,8 @@ _ORDER_PAGE = TypeAdapter(wire.Page[wire.Order])
 _FILLS = TypeAdapter(list[wire.Fill])
 _FILL_PAGE = TypeAdapter(wire.Page[wire.Fill])
 _STATISTICS = TypeAdapter(wire.OpenOrderStatistics)
+
+_T = TypeVar("_T")
 
 
 def quote_id(value: str) -> str:
@@ -45,6 +48,18 @@ class OrderReads:
     """The read endpoints; needs `_transport`."""
 
     _transport: KucoinTransport
+
+    async def _get(
+        self,
+        adapter: TypeAdapter[_T],
+        path: str,
+        endpoint: str,
+        params: dict[str, str],
+        empty: object,
+    ) -> _T:
+        """`GET path` and validate its `data`, reading `data: null` as `empty` (`{}` or `[]`)."""
+        data = await self._transport.call("GET", path, endpoint=endpoint, params=params)
+        return parse_data(adapter, data or empty, f"GET {path}")
 
     # -- order reads ----------------------------------------------------------------------
 
@@ -87,10 +102,7 @@ class OrderReads:
             currentPage=current_page,
             pageSize=page_size,
         )
-        data = await self._transport.call(
-            "GET", "/api/v1/orders", endpoint="order_list", params=params
-        )
-        return parse_data(_ORDER_PAGE, data or {}, "GET /api/v1/orders")
+        return await self._get(_ORDER_PAGE, "/api/v1/orders", "order_list", params, {})
 
     async def stop_order_list(
         self,
@@ -123,10 +135,7 @@ class OrderReads:
             currentPage=current_page,
             pageSize=page_size,
         )
-        data = await self._transport.call(
-            "GET", "/api/v1/stopOrders", endpoint="stop_order_list", params=params
-        )
-        return parse_data(_ORDER_PAGE, data or {}, "GET /api/v1/stopOrders")
+        return await self._get(_ORDER_PAGE, "/api/v1/stopOrders", "stop_order_list", params, {})
 
     async def order(self, order_id: str) -> wire.Order:
         """One order, stop orders included. `GET /api/v1/orders/{order-id}` (opId010, weight 5).
@@ -156,34 +165,26 @@ class OrderReads:
     async def recent_closed_orders(self, symbol: str | None = None) -> list[wire.Order]:
         """Up to 1000 orders closed in the last 24 h, newest first, unpaged.
         `GET /api/v1/recentDoneOrders` (opId013, weight 5)."""
-        data = await self._transport.call(
-            "GET",
-            "/api/v1/recentDoneOrders",
-            endpoint="recent_closed_orders",
-            params=query(symbol=symbol),
+        params = query(symbol=symbol)
+        return await self._get(
+            _ORDERS, "/api/v1/recentDoneOrders", "recent_closed_orders", params, []
         )
-        return parse_data(_ORDERS, data or [], "GET /api/v1/recentDoneOrders")
 
     async def open_order_statistics(self, symbol: str) -> wire.OpenOrderStatistics:
         """Unfilled lots and value of the active orders of one contract.
         `GET /api/v1/openOrderStatistics?symbol=` (opId015, weight 10)."""
-        data = await self._transport.call(
-            "GET",
-            "/api/v1/openOrderStatistics",
-            endpoint="open_order_statistics",
-            params=query(symbol=symbol),
+        params = query(symbol=symbol)
+        return await self._get(
+            _STATISTICS, "/api/v1/openOrderStatistics", "open_order_statistics", params, {}
         )
-        return parse_data(_STATISTICS, data or {}, "GET /api/v1/openOrderStatistics")
 
     # -- fills ----------------------------------------------------------------------------
 
     async def recent_fills(self, symbol: str | None = None) -> list[wire.Fill]:
         """Up to 1000 fills of the last 24 h, newest first, unpaged.
         `GET /api/v1/recentFills` (opId016)."""
-        data = await self._transport.call(
-            "GET", "/api/v1/recentFills", endpoint="recent_fills", params=query(symbol=symbol)
-        )
-        return parse_data(_FILLS, data or [], "GET /api/v1/recentFills")
+        params = query(symbol=symbol)
+        return await self._get(_FILLS, "/api/v1/recentFills", "recent_fills", params, [])
 
     async def fills(
         self,
@@ -223,5 +224,4 @@ class OrderReads:
             currentPage=current_page,
             pageSize=page_size,
         )
-        data = await self._transport.call("GET", "/api/v1/fills", endpoint="fills", params=params)
-        return parse_data(_FILL_PAGE, data or {}, "GET /api/v1/fills")
+        return await self._get(_FILL_PAGE, "/api/v1/fills", "fills", params, {})

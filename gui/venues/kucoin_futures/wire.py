@@ -22,27 +22,18 @@ float or `3E+4`) and unset fields are left out.
 from __future__ import annotations
 
 import json
-import math
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 from pydantic.alias_generators import to_camel
+
+from gui.venues.wire_types import WireDecimal, to_decimal
+from gui.venues.wire_types import loads as loads
 
 SUCCESS_CODES = frozenset({"200000", "200"})
 """Envelope codes meaning success: `200000`, and `200` (ccxt accepts both, notes §1.3; the
 per-item code of Batch Cancel is `200`, notes §2.2(7))."""
-
-
-def loads(content: bytes | str) -> Any:
-    """Decode a KuCoin body with every fractional JSON number as an exact `Decimal`.
-
-    Integers stay `int` (nanosecond times exceed 2**53, notes §3 "Timestamps").
-
-    Raises:
-        ValueError: The body is not JSON.
-    """
-    return json.loads(content, parse_float=Decimal)
 
 
 def dumps(payload: Any) -> str:
@@ -53,37 +44,8 @@ def dumps(payload: Any) -> str:
     return json.dumps(payload, separators=(",", ":"))
 
 
-def _to_decimal(value: object) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number, got the boolean {value}")
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        # Only when a caller hands us a float directly; bodies go through `loads`.
-        if not math.isfinite(value):
-            raise ValueError(f"expected a finite number, got {value}")
-        number = Decimal(repr(value))
-    elif isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"expected a decimal, got {value!r}") from None
-    else:
-        raise ValueError(f"expected a number or decimal string, got {type(value).__name__}")
-    if not number.is_finite():
-        raise ValueError(f"expected a finite number, got {value!r}")
-    return number
-
-
 def _to_lots(value: object) -> int | None:
-    number = _to_decimal(value)
+    number = to_decimal(value)
     if number is None:
         return None
     if number != number.to_integral_value():
@@ -116,18 +78,12 @@ def _to_list(value: object) -> object:
     return [] if value is None else value
 
 
-WireDecimal = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
-"""A price or value: decimal string, JSON number or null (`""` is None)."""
 WireLots = Annotated[int | None, BeforeValidator(_to_lots)]
 """A whole number of lots (contracts) from an integer or integral string."""
 WireText = Annotated[str | None, BeforeValidator(_to_text)]
 """An id or small enum; `""` is None; numbers become their string."""
 WireIds = Annotated[list[str], BeforeValidator(_to_ids)]
 """A list of ids; null is empty, null or `""` entries are dropped."""
-PlainDecimal = Annotated[
-    Decimal, PlainSerializer(lambda number: format(number, "f"), return_type=str)
-]
-"""A decimal sent as a plain decimal string."""
 
 
 class _Wire(BaseModel):

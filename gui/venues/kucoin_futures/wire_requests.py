@@ -12,7 +12,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-from gui.venues.kucoin_futures.wire import PlainDecimal, dumps
+from gui.venues.kucoin_futures.wire import dumps
+from gui.venues.wire_types import PlainDecimal
 
 
 class _Request(BaseModel):

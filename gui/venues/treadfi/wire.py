@@ -18,10 +18,8 @@ decimals serialize as plain decimal strings (`"0.5"`, never a float, never `1E+2
 
 from __future__ import annotations
 
-import json
-import math
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
@@ -30,53 +28,17 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PlainSerializer,
     RootModel,
     model_validator,
 )
 
-
-def loads(content: bytes | str) -> Any:
-    """Decode a venue JSON body with every JSON number that has a fraction or exponent as an
-    exact `Decimal` (DESIGN: "parse venue JSON with Decimal, never float").
-
-    Raises:
-        ValueError: The body is not JSON.
-    """
-    return json.loads(content, parse_float=Decimal)
-
-
-def _to_decimal(value: object) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number, got the boolean {value}")
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"expected a finite number, got {value}")
-        number = Decimal(repr(value))
-    elif isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"expected a decimal, got {value!r}") from None
-    else:
-        raise ValueError(f"expected a number or decimal string, got {type(value).__name__}")
-    if not number.is_finite():
-        raise ValueError(f"expected a finite number, got {value!r}")
-    return number
+from gui.venues.wire_types import PlainDecimal, WireDecimal, to_decimal, to_id_text, to_utc_datetime
+from gui.venues.wire_types import loads as loads
 
 
 def _to_limit_price(value: object) -> Decimal | str | None:
     try:
-        number = _to_decimal(value)
+        number = to_decimal(value)
     except ValueError:
         if isinstance(value, str):
             return value.strip()  # a limit "expression" (doc, list fields); grammar undocumented
@@ -85,46 +47,20 @@ def _to_limit_price(value: object) -> Decimal | str | None:
 
 
 def _to_datetime(value: object) -> datetime | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"expected a timestamp, got the boolean {value}")
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value / 1000, UTC)  # epoch milliseconds (notes §7.5)
-    if isinstance(value, str):
-        try:
-            when = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"expected an ISO 8601 timestamp, got {value!r}") from None
-    elif isinstance(value, datetime):
-        when = value
-    else:
-        raise ValueError(f"expected a timestamp, got {type(value).__name__}")
-    if when.tzinfo is None:
-        return when.replace(tzinfo=UTC)  # one doc example drops the Z (notes §4.5)
-    return when.astimezone(UTC)
+    # Epoch milliseconds as int or float (notes §7.5); one doc example drops the Z (§4.5).
+    return to_utc_datetime(value, epoch_ms_types=(int, float))
 
 
 def _to_id(value: object) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    raise ValueError(f"expected an id string, got {type(value).__name__}")
+    return to_id_text(value, expected="an id string")
 
 
-WireDecimal = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
-"""A number sent as number, decimal string, `""` or null (`""` and null are None)."""
 WireLimitPrice = Annotated[Decimal | str | None, BeforeValidator(_to_limit_price)]
 """A positive limit price, None when unset (`""`, null, <= 0), or an unparsed expression."""
 WireDatetime = Annotated[datetime | None, BeforeValidator(_to_datetime)]
 """An aware UTC time from ISO 8601 (with or without `Z`) or epoch milliseconds."""
 WireId = Annotated[str | None, BeforeValidator(_to_id)]
 """An id the venue may send as a string or an integer."""
-PlainDecimal = Annotated[
-    Decimal, PlainSerializer(lambda number: format(number, "f"), return_type=str)
-]
-"""A decimal sent as a plain decimal string: `Decimal("1E+2")` goes out as `"100"`."""
 
 
 class _Wire(BaseModel):

@@ -21,24 +21,17 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
+from gui.venues.wire_types import loads as loads
+from gui.venues.wire_types import to_decimal, to_id_text, to_utc_datetime
+
 # -- JSON in and out -------------------------------------------------------------------------
-
-
-def loads(content: bytes | str) -> Any:
-    """Decode a venue JSON body with every fractional or exponent number as an exact
-    `Decimal` (DESIGN: "parse venue JSON with Decimal, never float").
-
-    Raises:
-        ValueError: The body is not JSON.
-    """
-    return json.loads(content, parse_float=Decimal)
 
 
 _BARE_KEYS = frozenset(
@@ -101,63 +94,19 @@ def dumps(value: Any) -> str:
 
 
 def _to_decimal(value: object) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number, got the boolean {value}")
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))  # only when a model is built from Python floats
-    elif isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"expected a decimal, got {value!r}") from None
-    else:
-        raise ValueError(f"expected a number, got {type(value).__name__}")
-    if not number.is_finite():
-        raise ValueError(f"expected a finite number, got {value!r}")
-    return number
+    return to_decimal(value, expected="a number")  # ZenOTC's own wording
 
 
 def _to_datetime(value: object) -> datetime | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"expected a timestamp, got the boolean {value}")
-    if isinstance(value, int | Decimal):
-        return datetime.fromtimestamp(float(value) / 1000, UTC)  # epoch ms, if ever sent
-    if isinstance(value, datetime):
-        when = value
-    elif isinstance(value, str):
-        try:
-            when = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"expected an ISO 8601 timestamp, got {value!r}") from None
-    else:
-        raise ValueError(f"expected a timestamp, got {type(value).__name__}")
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-
-
-def _to_text(value: object) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    raise ValueError(f"expected a string, got {type(value).__name__}")
+    # Epoch ms as int or exact Decimal (never float: bodies go through `loads`), if ever sent.
+    return to_utc_datetime(value, epoch_ms_types=(int, Decimal))
 
 
 WireDecimal = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
 """A JSON number (or decimal string) as an exact Decimal; null and `""` are None."""
 WireDatetime = Annotated[datetime | None, BeforeValidator(_to_datetime)]
 """ISO 8601 (`2024-01-15T10:30:00.000Z`) as an aware UTC datetime; null is None."""
-WireText = Annotated[str | None, BeforeValidator(_to_text)]
+WireText = Annotated[str | None, BeforeValidator(to_id_text)]
 """A string the venue might send as an integer (ids); null is None."""
 
 
@@ -176,7 +125,7 @@ class Order(_Wire):
     Quantities are in the asset (base), prices in USD per unit of the asset.
     """
 
-    order_id: Annotated[str, BeforeValidator(_to_text)]
+    order_id: Annotated[str, BeforeValidator(to_id_text)]
     """`orderId`, e.g. `ord_abc123def456`."""
     client_order_id: WireText = None
     """`clientOrderId`: our id; null when none was given."""
@@ -231,7 +180,7 @@ class OrderPage(_Wire):
 class Fill(_Wire):
     """One fill of `GET /api/sdk/orders/:orderId/fills` (doc "Get Order Fills")."""
 
-    fill_id: Annotated[str, BeforeValidator(_to_text)]
+    fill_id: Annotated[str, BeforeValidator(to_id_text)]
     """`fillId`, e.g. `fill_xyz789`; unique per venue."""
     order_id: WireText = None
     price: WireDecimal = None
