@@ -8,42 +8,21 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
 
 from gui.app import Desk
 from gui.domain import OrderStatus
+from tests.e2e.desk_helpers import confirm, find
+from tests.e2e.desk_helpers import fill_ticket as fill_desk_ticket
 from tests.helpers import drive, until
 
 # Showing a window on the offscreen platform logs this harmless warning.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
-def find(desk: Desk, kind: type, name: str) -> Any:
-    widget = desk.window.findChild(kind, name)
-    assert widget is not None, f"no {kind.__name__} named {name}"
-    return widget
-
-
 def fill_ticket(qtbot: Any, desk: Desk, quantity: str, strategy: str, minutes: str) -> None:
-    find(desk, QComboBox, "ticket.pair").setCurrentText("BTC-USDT")
-    strategy_box = find(desk, QComboBox, "ticket.strategy")
-    strategy_box.setCurrentIndex(strategy_box.findText(strategy))
-    for name, text in (("ticket.quantity", quantity), ("ticket.duration", minutes)):
-        field = find(desk, QLineEdit, name)
-        field.clear()
-        qtbot.keyClicks(field, text)
-
-
-async def confirm(desk: Desk, action_name: str) -> None:
-    """Click a bulk action once it is enabled, and confirm its dialog."""
-    action = desk.window.findChild(type(desk.window.action_cancel), action_name)
-    await until(action.isEnabled)
-    action.trigger()
-    [dialog] = [
-        box for box in desk.window.findChildren(QMessageBox, "dialog.confirm") if box.isVisible()
-    ]
-    assert "1 order" in dialog.text()
-    dialog.findChild(QPushButton, "dialog.confirm.yes").click()
+    fields = {"quantity": quantity, "duration": minutes}
+    fill_desk_ticket(qtbot, desk, "treadfi", "BTC-USDT", strategy, fields)
 
 
 def only_order(desk: Desk) -> Any:

@@ -7,14 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
+from PySide6.QtWidgets import QLineEdit
 
 from gui.app import Desk
 from gui.domain import OrderStatus
 from gui.qt.amend import AmendDialog
 from gui.qt.fills import FillsColumn
-from tests.e2e.test_desk_treadfi import confirm, find
+from tests.e2e.desk_helpers import confirm, fill_ticket, orders_on, send
 from tests.helpers import drive, until
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -23,21 +22,8 @@ VENUE = "zenotc"
 
 
 def zen_ticket(qtbot: Any, desk: Desk, strategy: str, quantity: str, price: str) -> None:
-    venue = find(desk, QComboBox, "ticket.venue")
-    venue.setCurrentIndex(venue.findText(VENUE))
-    pair = find(desk, QComboBox, "ticket.pair")
-    pair.setEditText("BTC-USD")
-    strategy_box = find(desk, QComboBox, "ticket.strategy")
-    strategy_box.setCurrentIndex(strategy_box.findText(strategy))
-    for name, text in (("ticket.quantity", quantity), ("ticket.limit_price", price)):
-        field = find(desk, QLineEdit, name)
-        field.clear()
-        if text:
-            qtbot.keyClicks(field, text)
-
-
-def orders_on(desk: Desk) -> list[Any]:
-    return [order for order in desk.store.orders() if order.venue == VENUE]
+    fields = {"quantity": quantity, "limit_price": price}
+    fill_ticket(qtbot, desk, VENUE, "BTC-USD", strategy, fields)
 
 
 def test_an_otc_order_fills_is_amended_from_the_blotter_and_cancelled(
@@ -48,17 +34,17 @@ def test_an_otc_order_fills_is_amended_from_the_blotter_and_cancelled(
 
     async def scenario() -> None:
         zen_ticket(qtbot, desk, "Market", "0.2", "")
-        qtbot.mouseClick(find(desk, QPushButton, "ticket.buy"), Qt.MouseButton.LeftButton)
-        await until(lambda: len(orders_on(desk)) == 1)
-        await until(lambda: orders_on(desk)[0].status == OrderStatus.FILLED)
+        await send(qtbot, desk)
+        await until(lambda: len(orders_on(desk, VENUE)) == 1)
+        await until(lambda: orders_on(desk, VENUE)[0].status == OrderStatus.FILLED)
         await until(lambda: fills.rowCount() >= 1)
         assert "USD" in fills.index(0, FillsColumn.FEE).data()
 
         # A resting limit, amended through the dialog a double-click opens.
         zen_ticket(qtbot, desk, "Limit", "1", "30000")
-        qtbot.mouseClick(find(desk, QPushButton, "ticket.buy"), Qt.MouseButton.LeftButton)
-        await until(lambda: len(orders_on(desk)) == 2)
-        resting = next(o for o in orders_on(desk) if o.limit_price == Decimal(30000))
+        await send(qtbot, desk)
+        await until(lambda: len(orders_on(desk, VENUE)) == 2)
+        resting = next(o for o in orders_on(desk, VENUE) if o.limit_price == Decimal(30000))
         cid = resting.client_order_id
         await until(lambda: desk.store.get(cid).status == OrderStatus.WORKING)
         desk.bridge.flush()
