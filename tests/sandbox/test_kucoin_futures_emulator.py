@@ -4,12 +4,8 @@ time and contract endpoints (notes.md §1.2, §1.5, §1.6, §4)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
-import pytest_asyncio
-from starlette.applications import Starlette
 
 from gui.sandbox.engine import SandboxEngine
 from gui.sandbox.kucoin_futures import DEMO_ACCOUNTS, DEMO_CREDENTIALS, create_app
@@ -25,17 +21,6 @@ from tests.sandbox.kucoin_helpers import (
 )
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest.fixture
-def kucoin_app(engine: SandboxEngine) -> Starlette:
-    return create_app(engine)
-
-
-@pytest_asyncio.fixture
-async def kc(kucoin_app: Starlette) -> AsyncIterator[KucoinClient]:
-    async with kucoin_client(kucoin_app) as client:
-        yield client
 
 
 # Signing -------------------------------------------------------------------------------------

@@ -3,22 +3,17 @@ TP/SL legs and positions, in-process (notes.md §2.5, §3, §6.13, §6.14, §6.2
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import pytest
-import pytest_asyncio
-from starlette.applications import Starlette
 
 from gui.sandbox.engine import ManualClock, SandboxEngine
-from gui.sandbox.kucoin_futures import create_app
 from tests.sandbox.conftest import START
 from tests.sandbox.kucoin_helpers import (
     FILL_FIELDS,
     RECENT_FILL_FIELDS,
     KucoinClient,
     get_order,
-    kucoin_client,
     limit_order,
     place,
 )
@@ -26,17 +21,6 @@ from tests.sandbox.kucoin_helpers import (
 pytestmark = pytest.mark.asyncio
 
 START_MS = int(START.timestamp() * 1000)
-
-
-@pytest.fixture
-def kucoin_app(engine: SandboxEngine) -> Starlette:
-    return create_app(engine)
-
-
-@pytest_asyncio.fixture
-async def kc(kucoin_app: Starlette) -> AsyncIterator[KucoinClient]:
-    async with kucoin_client(kucoin_app) as client:
-        yield client
 
 
 def mid(engine: SandboxEngine) -> Decimal:

@@ -3,20 +3,14 @@ order record, lists and cancels (notes.md §2.1, §2.2, §2.4, §6)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
-from starlette.applications import Starlette
 
-from gui.sandbox.engine import ManualClock, SandboxEngine
-from gui.sandbox.kucoin_futures import create_app
+from gui.sandbox.engine import ManualClock
 from tests.sandbox.conftest import START
 from tests.sandbox.kucoin_helpers import (
     ORDER_FIELDS,
     KucoinClient,
     get_order,
-    kucoin_client,
     limit_order,
     place,
 )
@@ -24,17 +18,6 @@ from tests.sandbox.kucoin_helpers import (
 pytestmark = pytest.mark.asyncio
 
 START_MS = int(START.timestamp() * 1000)
-
-
-@pytest.fixture
-def kucoin_app(engine: SandboxEngine) -> Starlette:
-    return create_app(engine)
-
-
-@pytest_asyncio.fixture
-async def kc(kucoin_app: Starlette) -> AsyncIterator[KucoinClient]:
-    async with kucoin_client(kucoin_app) as client:
-        yield client
 
 
 # Placing and its validation ------------------------------------------------------------------

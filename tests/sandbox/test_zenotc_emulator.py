@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import httpx
 import pytest
-import pytest_asyncio
 
 from gui.sandbox.engine import ManualClock, SandboxEngine
 from gui.sandbox.zenotc import create_app
@@ -23,12 +21,6 @@ from tests.sandbox.zenotc_helpers import (
 )
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest_asyncio.fixture
-async def zen(engine: SandboxEngine) -> AsyncIterator[ZenClient]:
-    async with zen_client(create_app(engine, requests_per_second=None)) as client:
-        yield client
 
 
 # Authentication ------------------------------------------------------------------------------

@@ -5,15 +5,12 @@ reads, and fills coming from the simulated market as the manual clock moves (not
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from gui.sandbox.engine import ManualClock, SandboxEngine
-from gui.sandbox.zenotc import create_app
 from tests.sandbox.zenotc_helpers import (
     LIST_ITEM_FIELDS,
     MARKET_SELL,
@@ -22,19 +19,12 @@ from tests.sandbox.zenotc_helpers import (
     ZenClient,
     exact,
     nest_error,
-    zen_client,
 )
 
 pytestmark = pytest.mark.asyncio
 
 ORDER_ID = re.compile(r"ord_[a-z0-9]{12}")
 START_ISO = "2024-01-02T09:00:00.000Z"
-
-
-@pytest_asyncio.fixture
-async def zen(engine: SandboxEngine) -> AsyncIterator[ZenClient]:
-    async with zen_client(create_app(engine, requests_per_second=None)) as client:
-        yield client
 
 
 async def wait_for_status(

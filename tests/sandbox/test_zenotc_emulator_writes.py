@@ -4,15 +4,12 @@ refusals (notes.md §3.3, §3.7 decisions 3, 6, 7, 11)."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from gui.sandbox.engine import ManualClock, SandboxEngine
-from gui.sandbox.zenotc import create_app
 from tests.sandbox.zenotc_helpers import (
     MARKET_SELL,
     ORDER_FIELDS,
@@ -20,19 +17,12 @@ from tests.sandbox.zenotc_helpers import (
     ZenClient,
     exact,
     nest_error,
-    zen_client,
 )
 
 pytestmark = pytest.mark.asyncio
 
 ORDER_ID = re.compile(r"ord_[a-z0-9]{12}")
 START_ISO = "2024-01-02T09:00:00.000Z"
-
-
-@pytest_asyncio.fixture
-async def zen(engine: SandboxEngine) -> AsyncIterator[ZenClient]:
-    async with zen_client(create_app(engine, requests_per_second=None)) as client:
-        yield client
 
 
 # Amend and cancel ----------------------------------------------------------------------------
