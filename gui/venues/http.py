@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -73,6 +74,33 @@ MessageExtractor = Callable[[httpx.Response], VenueMessage]
 ResponseCheck = Callable[[httpx.Response], VenueError | None]
 """Looks at every response (any status, body read) and returns the venue error it carries,
 or None to fall back to the status map; must not raise."""
+
+
+def check_base_url(owner: str, base_url: str, example: str, *, path_allowed: bool = True) -> None:
+    """Refuse a venue base URL that cannot be right, naming the setting and an example.
+
+    Args:
+        owner: The config class, for the message (e.g. `"ZenotcConfig"`).
+        base_url: The URL to check.
+        example: A valid URL for the message.
+        path_allowed: False when the venue signs the path from its root (KuCoin), so a
+            path prefix would break every signature.
+
+    Raises:
+        ValueError: Not http(s), no host, a query or fragment, or a path where none is allowed.
+    """
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(
+            f"{owner}.base_url must be an http(s) URL such as {example!r}, got {base_url!r}"
+        )
+    if parts.query or parts.fragment:
+        raise ValueError(f"{owner}.base_url must have no query or fragment, got {base_url!r}")
+    if not path_allowed and parts.path not in ("", "/"):
+        raise ValueError(
+            f"{owner}.base_url must have no path (the signature covers the path from the "
+            f"root), got {base_url!r}"
+        )
 
 
 def build_async_client(

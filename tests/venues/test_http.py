@@ -25,6 +25,7 @@ from gui.venues.http import (
     VenueHttp,
     VenueMessage,
     build_async_client,
+    check_base_url,
     error_for_response,
     parse_retry_after,
     should_retry,
@@ -264,3 +265,25 @@ async def test_throttle_allows_a_burst_then_spaces_requests() -> None:
 def test_throttle_refuses_nonsense() -> None:
     with pytest.raises(ValueError):
         RequestThrottle(0)
+
+
+@pytest.mark.parametrize(
+    ("url", "path_allowed", "message"),
+    [
+        ("ftp://venue.example", True, r"http\(s\) URL"),
+        ("https://", True, r"http\(s\) URL"),
+        ("https://venue.example/?a=1", True, "no query or fragment"),
+        ("https://venue.example/api", False, "no path"),
+    ],
+)
+def test_a_base_url_that_cannot_be_right_is_refused_naming_the_setting(
+    url: str, path_allowed: bool, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message) as raised:
+        check_base_url("VenueConfig", url, "https://venue.example", path_allowed=path_allowed)
+    assert "VenueConfig.base_url" in str(raised.value)
+
+
+def test_a_good_base_url_passes() -> None:
+    check_base_url("VenueConfig", "https://venue.example/prefix", "https://venue.example")
+    check_base_url("VenueConfig", "http://127.0.0.1:8080/", "x", path_allowed=False)

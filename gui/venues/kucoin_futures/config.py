@@ -7,7 +7,8 @@ Sources: shared/venues/kucoin-futures/notes.md §1.1 (hosts), §2.0 (request wei
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+
+from gui.venues.http import check_base_url
 
 VENUE = "kucoin_futures"
 """Venue name used in orders, reports and errors."""
@@ -93,17 +94,9 @@ class KucoinFuturesConfig:
     max_pages: int = 20
 
     def __post_init__(self) -> None:
-        parts = urlsplit(self.base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(
-                "KucoinFuturesConfig.base_url must be an http(s) URL such as "
-                f"'https://api-futures.kucoin.com', got {self.base_url!r}"
-            )
-        if parts.path not in ("", "/") or parts.query or parts.fragment:
-            raise ValueError(
-                "KucoinFuturesConfig.base_url must have no path, query or fragment (the "
-                f"signature covers the path from /api/), got {self.base_url!r}"
-            )
+        check_base_url(
+            "KucoinFuturesConfig", self.base_url, PRODUCTION_BASE_URL, path_allowed=False
+        )
         for name in ("timeout_s", "rate_limit_window_s"):
             if getattr(self, name) <= 0:
                 raise ValueError(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+
+from gui.venues.http import check_base_url
 
 VENUE = "treadfi"
 """Venue name used in orders, reports and errors."""
@@ -46,16 +47,7 @@ class TreadfiConfig:
     retry_max_delay_s: float = 8.0
 
     def __post_init__(self) -> None:
-        parts = urlsplit(self.base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(
-                f"TreadfiConfig.base_url must be an http(s) URL such as "
-                f"'https://instance.example', got {self.base_url!r}"
-            )
-        if parts.query or parts.fragment:
-            raise ValueError(
-                f"TreadfiConfig.base_url must have no query or fragment, got {self.base_url!r}"
-            )
+        check_base_url("TreadfiConfig", self.base_url, "https://instance.example")
         if not self.auth_scheme or any(ch.isspace() for ch in self.auth_scheme):
             raise ValueError(
                 f"TreadfiConfig.auth_scheme must be one word such as 'Token', "

@@ -8,7 +8,8 @@ the assets offered on the ticket are configured here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+
+from gui.venues.http import check_base_url
 
 VENUE = "zenotc"
 """Venue name used in orders, reports and errors."""
@@ -69,16 +70,7 @@ class ZenotcConfig:
     retry_max_delay_s: float = 8.0
 
     def __post_init__(self) -> None:
-        parts = urlsplit(self.base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(
-                f"ZenotcConfig.base_url must be an http(s) URL such as "
-                f"{PRODUCTION_BASE_URL!r}, got {self.base_url!r}"
-            )
-        if parts.query or parts.fragment:
-            raise ValueError(
-                f"ZenotcConfig.base_url must have no query or fragment, got {self.base_url!r}"
-            )
+        check_base_url("ZenotcConfig", self.base_url, PRODUCTION_BASE_URL)
         for asset in self.assets:
             if not asset or asset != asset.strip().upper() or "-" in asset or "," in asset:
                 raise ValueError(
