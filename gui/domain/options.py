@@ -1,7 +1,9 @@
 """Order options beyond side, quantity and strategy: post-only, reduce-only, hidden, iceberg,
-leverage, margin mode and stop triggers.
+leverage, margin mode, stop triggers, and a broker's routing and scheduling choices
+(short sale, destination exchange, asset class, scheduled start, clip size).
 
-Exchanges (KuCoin Futures) take most of these; brokers and OTC desks take none. A venue
+Exchanges (KuCoin Futures) take most of the book options; algo brokers (Anboto) take the
+routing and scheduling ones; OTC desks take none. A venue
 declares which it accepts in `VenueCapabilities.options` (`OrderOption` names them), and
 `gui.venues.base.capability_errors` refuses a ticket that uses one the venue lacks, so an
 option is never silently dropped.
@@ -10,6 +12,7 @@ option is never silently dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -31,6 +34,51 @@ class OrderOption(StrEnum):
     """Isolated or cross margin (derivatives)."""
     STOP = "stop"
     """Hold the order until the market crosses a trigger price."""
+    SHORT_SALE = "short_sale"
+    """A sell that opens or adds to a short position (FIX side "sell short")."""
+    DESTINATION = "destination"
+    """The exchange a broker routes the order to (FIX ExDestination)."""
+    ASSET_CLASS = "asset_class"
+    """Spot, future or option: which market of the destination the pair trades on."""
+    START_TIME = "start_time"
+    """Scheduled start of an algo; the end is start plus the ticket's duration."""
+    CLIP_SIZE = "clip_size"
+    """How large each child order (clip) of an algo may be."""
+
+
+class AssetClass(StrEnum):
+    """Which market of a destination exchange an order trades on."""
+
+    SPOT = "spot"
+    """The spot market: the base asset itself."""
+    FUTURE = "future"
+    """Futures or perpetual swaps on the pair."""
+    OPTION = "option"
+    """Options on the pair."""
+
+
+class ClipSizeKind(StrEnum):
+    """How a clip size is expressed."""
+
+    QUANTITY = "quantity"
+    """`ClipSize.value` is a base-asset quantity per child order."""
+    FRACTION = "fraction"
+    """`ClipSize.value` is a fraction of the order's quantity in (0, 1] (0.1 = 10%)."""
+    AUTO = "auto"
+    """The broker chooses; `ClipSize.value` is None."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClipSize:
+    """The size of each child order an algo places.
+
+    Attributes:
+        kind: Quantity, fraction of the order, or the broker's choice.
+        value: Base-asset quantity (QUANTITY), fraction in (0, 1] (FRACTION), None (AUTO).
+    """
+
+    kind: ClipSizeKind
+    value: Decimal | None = None
 
 
 class MarginMode(StrEnum):
@@ -89,6 +137,12 @@ class OrderOptions:
         leverage: Position leverage, e.g. `Decimal(5)` for 5x (None: the venue's current).
         margin_mode: Isolated or cross (None: the venue's current).
         stop: Stop trigger (None: not a stop order).
+        short_sale: A sell that opens a short (only with a sell ticket).
+        destination: Exchange the broker routes to, in the venue's capability spelling
+            (e.g. `"Binance"`); "" for the venue's own book.
+        asset_class: Market of the destination (None: the venue's default, spot).
+        start_ts: Scheduled algo start, aware UTC (None: start now).
+        clip_size: Child order size (None: the broker's default).
     """
 
     post_only: bool = False
@@ -98,6 +152,11 @@ class OrderOptions:
     leverage: Decimal | None = None
     margin_mode: MarginMode | None = None
     stop: StopTrigger | None = None
+    short_sale: bool = False
+    destination: str = ""
+    asset_class: AssetClass | None = None
+    start_ts: datetime | None = None
+    clip_size: ClipSize | None = None
 
     def used(self) -> frozenset[OrderOption]:
         """The options set to something other than their default."""
@@ -109,6 +168,11 @@ class OrderOptions:
             OrderOption.LEVERAGE: self.leverage is not None,
             OrderOption.MARGIN_MODE: self.margin_mode is not None,
             OrderOption.STOP: self.stop is not None,
+            OrderOption.SHORT_SALE: self.short_sale,
+            OrderOption.DESTINATION: bool(self.destination),
+            OrderOption.ASSET_CLASS: self.asset_class is not None,
+            OrderOption.START_TIME: self.start_ts is not None,
+            OrderOption.CLIP_SIZE: self.clip_size is not None,
         }
         return frozenset(option for option, on in flags.items() if on)
 
@@ -131,7 +195,24 @@ class OrderOptions:
             errors["leverage"] = "Leverage must be greater than zero."
         if self.stop is not None and (not self.stop.price.is_finite() or self.stop.price <= 0):
             errors["stop_price"] = "Stop trigger price must be greater than zero."
+        if self.start_ts is not None and self.start_ts.tzinfo is None:
+            errors["start_time"] = "Start time must carry a time zone."
+        if self.clip_size is not None:
+            errors.update(_clip_size_errors(self.clip_size, quantity))
         return errors
+
+
+def _clip_size_errors(clip: ClipSize, quantity: Decimal) -> dict[str, str]:
+    value = clip.value
+    if clip.kind == ClipSizeKind.AUTO:
+        return {} if value is None else {"clip_size": "An automatic clip size takes no value."}
+    if value is None or not value.is_finite() or value <= 0:
+        return {"clip_size": "Clip size must be greater than zero."}
+    if clip.kind == ClipSizeKind.FRACTION and value > 1:
+        return {"clip_size": "Clip size must be at most 100% of the order."}
+    if clip.kind == ClipSizeKind.QUANTITY and quantity.is_finite() and value > quantity:
+        return {"clip_size": "Clip size must not exceed the quantity."}
+    return {}
 
 
 NO_OPTIONS = OrderOptions()

@@ -67,6 +67,16 @@ class TimeInForce(StrEnum):
     """Fill or kill."""
 
 
+class FillKind(StrEnum):
+    """Where a fill in the fills pane comes from."""
+
+    TRADE = "trade"
+    """The venue reported this execution itself (a trade or fill record)."""
+    DERIVED = "derived"
+    """Derived from a rise in the order's filled quantity (venues that report only totals);
+    its price is what makes the order's average come out as the venue reports it."""
+
+
 class OrderStatus(StrEnum):
     """One status vocabulary for every venue (FIX/Nautilus style); venues map into it."""
 
@@ -210,6 +220,7 @@ class Fill:
         fee: Fee charged, in `fee_asset`, if the venue says.
         fee_asset: Asset of `fee`.
         liquidity: `"maker"`, `"taker"` or `""` when unknown.
+        kind: Reported by the venue or derived from its totals.
     """
 
     fill_id: str
@@ -223,6 +234,7 @@ class Fill:
     fee: Decimal | None = None
     fee_asset: str = ""
     liquidity: str = ""
+    kind: FillKind = FillKind.TRADE
 
     @property
     def notional(self) -> Decimal:
@@ -258,7 +270,8 @@ class OrderTicket:
         account: Venue account name (Tread.fi: the account display name).
         pair: `BASE-QUOTE`, e.g. `"BTC-USDT"`.
         side: Buy or sell.
-        quantity: Base-asset amount; must be > 0.
+        quantity: Base-asset amount; must be > 0, except 0 for an order sized in the quote
+            asset (`quote_quantity`).
         strategy: Order type or algo.
         limit_price: Quote per base unit; required for Limit and IOC, optional cap/floor for algos.
         duration_s: Algo window in seconds; required for TWAP and VWAP, optional for POV.
@@ -266,6 +279,8 @@ class OrderTicket:
         time_in_force: For simple orders.
         notes: Free text kept with the order.
         options: Post-only, reduce-only, iceberg, stop... (venue permitting).
+        quote_quantity: A Market order sized in the quote asset (FIX CashOrderQty), e.g.
+            spend 100 USDT; `quantity` is then 0. None for orders sized in the base asset.
     """
 
     venue: str
@@ -280,6 +295,7 @@ class OrderTicket:
     time_in_force: TimeInForce = TimeInForce.GTC
     notes: str = ""
     options: OrderOptions = NO_OPTIONS
+    quote_quantity: Decimal | None = None
 
     def validation_errors(self) -> dict[str, str]:
         """Every problem with this ticket, as field name -> message a trader understands.
@@ -295,7 +311,9 @@ class OrderTicket:
         base, dash, quote = self.pair.partition("-")
         if not (dash and base and quote and " " not in self.pair):
             errors["pair"] = "Pair must look like BASE-QUOTE, e.g. BTC-USDT."
-        if not self.quantity.is_finite() or self.quantity <= 0:
+        if self.quote_quantity is not None:
+            errors.update(self._quote_quantity_errors(self.quote_quantity))
+        elif not self.quantity.is_finite() or self.quantity <= 0:
             errors["quantity"] = "Quantity must be greater than zero."
         if self.limit_price is not None and (
             not self.limit_price.is_finite() or self.limit_price <= 0
@@ -322,7 +340,21 @@ class OrderTicket:
             errors["post_only"] = "Post-only needs a Limit order that rests (GTC)."
         if self.options.stop is not None and self.strategy not in (Strategy.MARKET, Strategy.LIMIT):
             errors["stop_price"] = "A stop trigger works with Market and Limit orders only."
+        if self.options.short_sale and self.side != Side.SELL:
+            errors["short_sale"] = "Only a sell can be a short sale."
+        if self.options.start_ts is not None and self.strategy not in ALGO_STRATEGIES:
+            errors["start_time"] = "Only an algo (TWAP, VWAP, POV) takes a start time."
         errors.update(self.options.validation_errors(self.quantity))
+        return errors
+
+    def _quote_quantity_errors(self, amount: Decimal) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        if not amount.is_finite() or amount <= 0:
+            errors["quote_quantity"] = "Amount must be greater than zero."
+        if self.strategy != Strategy.MARKET:
+            errors["quote_quantity"] = "Only a Market order can be sized in the quote asset."
+        if self.quantity != 0:
+            errors["quantity"] = "Give a quantity or an amount, not both."
         return errors
 
     def validate(self) -> None:
@@ -388,6 +420,10 @@ class Order:
         end_ts: Algo schedule end (aware UTC), if known.
         pauses: Paused spans as (start, end or None while still paused), oldest first.
         reason: Last rejection or failure text from the venue, "" if none.
+        quote_quantity: Quote-asset size of a Market order sized in the quote asset (then
+            `quantity` is 0 until the venue reports the base quantity), else None.
+        filled_notional: Quote-asset amount filled so far, when the venue reports it (DFX
+            `tradeAmount`); None otherwise (use `avg_fill_px * filled_qty`).
     """
 
     client_order_id: str
@@ -413,6 +449,8 @@ class Order:
     end_ts: datetime | None = None
     pauses: tuple[tuple[datetime, datetime | None], ...] = field(default=())
     reason: str = ""
+    quote_quantity: Decimal | None = None
+    filled_notional: Decimal | None = None
 
     @classmethod
     def from_ticket(
@@ -437,6 +475,7 @@ class Order:
             time_in_force=ticket.time_in_force,
             notes=ticket.notes,
             options=ticket.options,
+            quote_quantity=ticket.quote_quantity,
         )
 
     @property
@@ -448,7 +487,14 @@ class Order:
 
     @property
     def fill_fraction(self) -> Decimal:
-        """Filled share of the quantity in [0, 1]."""
+        """Filled share of the quantity in [0, 1] (of the quote amount for quote-sized orders)."""
+        if self.quote_quantity is not None and self.quantity <= 0:
+            if self.quote_quantity <= 0:
+                return Decimal(0)
+            spent = self.filled_notional
+            if spent is None:
+                spent = self.filled_qty * (self.avg_fill_px or Decimal(0))
+            return min(spent / self.quote_quantity, Decimal(1))
         if self.quantity <= 0:
             return Decimal(0)
         return min(self.filled_qty / self.quantity, Decimal(1))

@@ -16,12 +16,14 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
+from gui.domain.aggregates import derive_fill
 from gui.domain.errors import InvalidTransition
 from gui.domain.orders import (
     PENDING,
     TERMINAL,
     WORKING,
     Fill,
+    FillKind,
     Order,
     OrderStatus,
     Strategy,
@@ -236,11 +238,15 @@ class OrderStore:
             if report.avg_fill_px is not None and report_is_current
             else order.avg_fill_px
         )
+        notional = order.filled_notional
+        if report.aggregate is not None and report_is_current:
+            notional = report.aggregate.notional or notional
         updated = dataclasses.replace(
             order,
             venue_order_id=report.venue_order_id or order.venue_order_id,
             filled_qty=filled,
             avg_fill_px=avg,
+            filled_notional=notional,
             quantity=report.quantity if report.quantity > 0 else order.quantity,
             limit_price=report.limit_price if report.limit_price is not None else order.limit_price,
             start_ts=report.start_ts or order.start_ts,
@@ -312,7 +318,7 @@ class OrderStore:
 
     def _new_fills(self, order: Order, report: OrderReport) -> list[Fill]:
         if report.fills is None:
-            return []
+            return self._derived_fills(order, report)
         added: list[Fill] = []
         for fill_report in report.fills:
             key = (report.venue, fill_report.fill_id)
@@ -338,3 +344,40 @@ class OrderStore:
             bucket.extend(added)
             bucket.sort(key=lambda fill: fill.ts)
         return added
+
+    def _derived_fills(self, order: Order, report: OrderReport) -> list[Fill]:
+        """The fill a rise in an aggregate-only venue's filled quantity stands for."""
+        aggregate = report.aggregate
+        if aggregate is None or report.filled_qty <= order.filled_qty:
+            return []
+        old_notional = order.filled_notional
+        if old_notional is None:
+            old_notional = order.filled_qty * (order.avg_fill_px or 0)
+        new_notional = aggregate.notional
+        if new_notional is None:
+            new_notional = report.filled_qty * (report.avg_fill_px or 0)
+        derived = derive_fill(
+            report.venue_order_id or order.venue_order_id or order.client_order_id,
+            old_qty=order.filled_qty,
+            old_notional=old_notional,
+            new_qty=report.filled_qty,
+            new_notional=new_notional,
+            last_qty=aggregate.last_qty,
+            last_price=aggregate.last_price,
+        )
+        if derived is None or (report.venue, derived.fill_id) in self._fill_keys:
+            return []
+        self._fill_keys.add((report.venue, derived.fill_id))
+        fill = Fill(
+            fill_id=derived.fill_id,
+            client_order_id=order.client_order_id,
+            venue=report.venue,
+            pair=order.pair,
+            side=order.side,
+            quantity=derived.quantity,
+            price=derived.price,
+            ts=report.updated_ts or utc_now(),
+            kind=FillKind.DERIVED,
+        )
+        self._fills.setdefault(order.client_order_id, []).append(fill)
+        return [fill]

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
 from gui.domain.instruments import Instrument
-from gui.domain.options import OrderOption
+from gui.domain.options import AssetClass, OrderOption
 from gui.domain.orders import Amendment, OrderStatus, OrderTicket, Side, Strategy, TimeInForce
 
 
@@ -42,6 +42,13 @@ class VenueCapabilities:
             `"limit_price"`, `"duration_s"`, `"pov_target"`).
         quantity_in_contracts: Orders are sized in contracts: the ticket asks for contracts
             and converts with the instrument's multiplier.
+        quote_quantity_market: Market orders are sized in the quote asset (DFX: `amount`);
+            the ticket asks for an amount instead of a quantity.
+        destinations: Exchanges a broker routes to (option `destination`), as shown to the
+            trader, e.g. `("Binance", "Bybit")`; empty for a venue with its own book.
+        asset_classes: Asset classes the venue takes (option `asset_class`).
+        fills_reported: The venue reports each fill; False when it reports only totals and
+            the desk derives fills from them (`OrderReport.aggregate`).
     """
 
     strategies: frozenset[Strategy]
@@ -55,6 +62,10 @@ class VenueCapabilities:
     options: frozenset[OrderOption] = frozenset()
     amend_fields: frozenset[str] = frozenset()
     quantity_in_contracts: bool = False
+    quote_quantity_market: bool = False
+    destinations: tuple[str, ...] = ()
+    asset_classes: tuple[AssetClass, ...] = ()
+    fills_reported: bool = True
 
 
 def capability_errors(ticket: OrderTicket, capabilities: VenueCapabilities) -> dict[str, str]:
@@ -79,6 +90,24 @@ def capability_errors(ticket: OrderTicket, capabilities: VenueCapabilities) -> d
         )
     for option in sorted(ticket.options.used() - capabilities.options):
         errors[option.value] = f"{ticket.venue} does not take the {option.value} option."
+    destination = ticket.options.destination
+    if destination and OrderOption.DESTINATION in capabilities.options:
+        if destination not in capabilities.destinations:
+            errors["destination"] = f"{ticket.venue} does not route to {destination}."
+    asset_class = ticket.options.asset_class
+    if asset_class is not None and OrderOption.ASSET_CLASS in capabilities.options:
+        if asset_class not in capabilities.asset_classes:
+            errors["asset_class"] = f"{ticket.venue} does not take {asset_class} orders."
+    if ticket.quote_quantity is not None and not capabilities.quote_quantity_market:
+        errors["quote_quantity"] = f"{ticket.venue} does not size orders in the quote asset."
+    if (
+        ticket.quote_quantity is None
+        and ticket.strategy == Strategy.MARKET
+        and capabilities.quote_quantity_market
+    ):
+        errors["quantity"] = (
+            f"{ticket.venue} sizes Market orders in the quote asset: give an amount."
+        )
     return errors
 
 
@@ -103,6 +132,25 @@ class FillReport:
     fee: Decimal | None = None
     fee_asset: str = ""
     liquidity: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FillAggregate:
+    """An order's fill totals from a venue that reports no fill list (Anboto, DFX).
+
+    A report carrying one asks the store to derive fills from the rise in `filled_qty`
+    (`gui.domain.aggregates.derive_fill`); the report's `fills` is then None.
+
+    Attributes:
+        notional: Cumulative quote amount filled, when the venue reports it (DFX
+            `tradeAmount`); None: the store uses `avg_fill_px * filled_qty`.
+        last_qty: The venue's last child fill quantity (Anboto `lastQuantity`), if any.
+        last_price: Its price (Anboto `lastPrice`).
+    """
+
+    notional: Decimal | None = None
+    last_qty: Decimal | None = None
+    last_price: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +179,8 @@ class OrderReport:
         reason: Failure or rejection text, "" if none.
         fills: Fills carried with the report; None when this report carries no fill list
             (an empty tuple means the venue says there are none).
+        aggregate: Fill totals to derive fills from (venues without a fill list); None
+            when the venue reports fills itself.
     """
 
     venue: str
@@ -153,6 +203,7 @@ class OrderReport:
     updated_ts: datetime | None = None
     reason: str = ""
     fills: tuple[FillReport, ...] | None = field(default=None)
+    aggregate: FillAggregate | None = None
 
 
 @runtime_checkable

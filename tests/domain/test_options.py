@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
 from gui.domain.instruments import Instrument
 from gui.domain.options import (
+    AssetClass,
+    ClipSize,
+    ClipSizeKind,
     OrderOption,
     OrderOptions,
     StopDirection,
@@ -44,6 +48,11 @@ def test_used_names_every_option_set() -> None:
         leverage=Decimal(5),
         margin_mode=None,
         stop=StopTrigger(StopDirection.UP, Decimal(1)),
+        short_sale=True,
+        destination="Binance",
+        asset_class=AssetClass.FUTURE,
+        start_ts=datetime(2026, 1, 2, tzinfo=UTC),
+        clip_size=ClipSize(ClipSizeKind.AUTO),
     )
     assert options.used() == frozenset(OrderOption) - {OrderOption.MARGIN_MODE}
 
@@ -125,3 +134,100 @@ def test_spot_instruments_check_their_lot_size() -> None:
     assert not sol.is_whole_lots(Decimal("1.255"))
     with pytest.raises(ValueError, match="base asset"):
         sol.to_contracts(Decimal(1))
+
+
+BROKER_CAPS = VenueCapabilities(
+    strategies=frozenset({Strategy.MARKET, Strategy.LIMIT, Strategy.TWAP}),
+    options=frozenset({OrderOption.DESTINATION, OrderOption.ASSET_CLASS, OrderOption.START_TIME}),
+    destinations=("Binance", "Bybit"),
+    asset_classes=(AssetClass.SPOT, AssetClass.FUTURE),
+)
+
+
+@pytest.mark.parametrize(
+    ("options", "field", "message"),
+    [
+        (OrderOptions(clip_size=ClipSize(ClipSizeKind.QUANTITY)), "clip_size", "greater than"),
+        (
+            OrderOptions(clip_size=ClipSize(ClipSizeKind.FRACTION, Decimal("1.5"))),
+            "clip_size",
+            "at most 100%",
+        ),
+        (
+            OrderOptions(clip_size=ClipSize(ClipSizeKind.QUANTITY, Decimal(1))),
+            "clip_size",
+            "not exceed the quantity",
+        ),
+        (
+            OrderOptions(clip_size=ClipSize(ClipSizeKind.AUTO, Decimal(1))),
+            "clip_size",
+            "takes no value",
+        ),
+        (OrderOptions(start_ts=datetime(2026, 1, 2)), "start_time", "time zone"),
+    ],
+)
+def test_schedule_option_values_are_checked(
+    options: OrderOptions, field: str, message: str
+) -> None:
+    assert message in options.validation_errors(Decimal("0.5"))[field]
+
+
+def test_short_sale_only_on_a_sell() -> None:
+    ticket = _ticket(options=OrderOptions(short_sale=True))
+    assert "sell" in ticket.validation_errors()["short_sale"]
+    assert (
+        "short_sale"
+        not in _ticket(side=Side.SELL, options=OrderOptions(short_sale=True)).validation_errors()
+    )
+
+
+def test_start_time_only_on_an_algo() -> None:
+    start = datetime(2026, 1, 2, tzinfo=UTC)
+    assert "algo" in _ticket(options=OrderOptions(start_ts=start)).validation_errors()["start_time"]
+    twap = _ticket(
+        strategy=Strategy.TWAP,
+        limit_price=None,
+        duration_s=600,
+        options=OrderOptions(start_ts=start),
+    )
+    assert twap.validation_errors() == {}
+
+
+def test_quote_sized_market_order_needs_an_amount_and_no_quantity() -> None:
+    ok = _ticket(
+        strategy=Strategy.MARKET, limit_price=None, quantity=Decimal(0), quote_quantity=Decimal(100)
+    )
+    assert ok.validation_errors() == {}
+    both = _ticket(strategy=Strategy.MARKET, limit_price=None, quote_quantity=Decimal(100))
+    assert "not both" in both.validation_errors()["quantity"]
+    limit = _ticket(quantity=Decimal(0), quote_quantity=Decimal(100))
+    assert "Market" in limit.validation_errors()["quote_quantity"]
+    zero = _ticket(
+        strategy=Strategy.MARKET, limit_price=None, quantity=Decimal(0), quote_quantity=Decimal(0)
+    )
+    assert "greater than zero" in zero.validation_errors()["quote_quantity"]
+
+
+def test_venue_refuses_destinations_and_asset_classes_it_lacks() -> None:
+    ticket = _ticket(
+        venue="anboto",
+        options=OrderOptions(destination="Kraken", asset_class=AssetClass.OPTION),
+    )
+    errors = capability_errors(ticket, BROKER_CAPS)
+    assert "Kraken" in errors["destination"]
+    assert "option" in errors["asset_class"]
+    fine = _ticket(
+        venue="anboto", options=OrderOptions(destination="Bybit", asset_class=AssetClass.FUTURE)
+    )
+    assert capability_errors(fine, BROKER_CAPS) == {}
+
+
+def test_quote_sizing_follows_the_venue() -> None:
+    spot = VenueCapabilities(strategies=frozenset({Strategy.MARKET}), quote_quantity_market=True)
+    by_base = _ticket(strategy=Strategy.MARKET, limit_price=None)
+    assert "amount" in capability_errors(by_base, spot)["quantity"]
+    by_quote = _ticket(
+        strategy=Strategy.MARKET, limit_price=None, quantity=Decimal(0), quote_quantity=Decimal(50)
+    )
+    assert capability_errors(by_quote, spot) == {}
+    assert "quote asset" in capability_errors(by_quote, BROKER_CAPS)["quote_quantity"]

@@ -6,10 +6,10 @@ import dataclasses
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from gui.domain import Order, OrderStatus, OrderTicket, Side, Strategy
+from gui.domain import FillKind, Order, OrderStatus, OrderTicket, Side, Strategy
 from gui.oms.events import ErrorEvent, StoreChange
 from gui.oms.store import OrderStore
-from gui.venues.base import FillReport, OrderReport
+from gui.venues.base import FillAggregate, FillReport, OrderReport
 
 T0 = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 
@@ -158,3 +158,43 @@ def test_an_older_report_does_not_overwrite_the_newer_average_price() -> None:
     order = store.get("OD1")
     assert order is not None
     assert (order.filled_qty, order.avg_fill_px) == (Decimal("0.5"), Decimal("101"))
+
+
+def aggregate_report(filled: str, avg: str | None, notional: str | None = None) -> OrderReport:
+    return dataclasses.replace(
+        report(OrderStatus.PARTIALLY_FILLED, filled),
+        avg_fill_px=None if avg is None else Decimal(avg),
+        aggregate=FillAggregate(notional=None if notional is None else Decimal(notional)),
+    )
+
+
+def test_rises_in_filled_quantity_become_derived_fills_once() -> None:
+    store = OrderStore()
+    new_order(store)
+    store.apply_reports([aggregate_report("0.25", "100")])
+    store.apply_reports([aggregate_report("0.25", "100")])  # the same poll again
+    store.apply_reports([aggregate_report("0.75", "102")])
+    store.apply_reports([aggregate_report("0.25", "100")])  # an older answer arriving late
+    fills = store.fills("OD1")
+    assert [(f.quantity, f.price, f.kind) for f in fills] == [
+        (Decimal("0.25"), Decimal(100), FillKind.DERIVED),
+        (Decimal("0.50"), Decimal(103), FillKind.DERIVED),
+    ]
+    assert sum(f.notional for f in fills) == Decimal("0.75") * Decimal(102)
+
+
+def test_derived_fills_survive_a_restart_without_being_counted_twice() -> None:
+    store = OrderStore()
+    new_order(store)
+    store.apply_reports([aggregate_report("0.4", None, notional="40.4")])
+    restored = store.get("OD1")
+    assert restored is not None and restored.filled_notional == Decimal("40.4")
+    # A new desk restores the order as the journal holds it, then polls the same totals
+    # and a further rise: only the rise is new, priced from the exact quote amounts.
+    again = OrderStore()
+    again.add(restored)
+    again.apply_reports([aggregate_report("0.4", None, notional="40.4")])
+    again.apply_reports([aggregate_report("1", None, notional="101.6")])
+    assert [(f.fill_id, f.quantity, f.price) for f in again.fills("OD1")] == [
+        ("V1~1", Decimal("0.6"), Decimal(102))
+    ]
