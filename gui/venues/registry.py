@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from gui.venues.base import VenueClient
+from gui.venues.dfx import DfxAdapter, DfxConfig, DfxCredentials
 from gui.venues.kucoin_futures import (
     KucoinCredentials,
     KucoinFuturesAdapter,
@@ -46,10 +47,18 @@ def _zenotc(endpoint: Mapping[str, Any]) -> list[VenueClient]:
     return [ZenotcAdapter(config, credentials, account) for account in endpoint["accounts"]]
 
 
+def _dfx(endpoint: Mapping[str, Any]) -> list[VenueClient]:
+    secrets = endpoint["credentials"]
+    config = DfxConfig(base_url=endpoint["base_url"], account_id=secrets["account_id"])
+    credentials = DfxCredentials(api_key=secrets["api_key"], private_key=secrets["private_key"])
+    return [DfxAdapter(config, credentials, account) for account in endpoint["accounts"]]
+
+
 _BUILDERS: dict[str, Callable[[Mapping[str, Any]], list[VenueClient]]] = {
     "treadfi": _treadfi,
     "kucoin_futures": _kucoin_futures,
     "zenotc": _zenotc,
+    "dfx": _dfx,
 }
 
 
