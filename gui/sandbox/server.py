@@ -28,7 +28,7 @@ from functools import partial
 import uvicorn
 from starlette.types import ASGIApp
 
-from gui.sandbox import dfx, kucoin_futures, treadfi, zenotc
+from gui.sandbox import anboto, dfx, kucoin_futures, treadfi, zenotc
 from gui.sandbox.engine import SandboxEngine, ScaledClock
 
 __all__ = ["VENUES", "VenueEndpoint", "VenueSpec", "main", "running_sandbox", "serve_venues"]
@@ -77,6 +77,7 @@ VENUES: dict[str, VenueSpec] = {
     "kucoin_futures": VenueSpec(
         kucoin_futures.create_app, kucoin_futures.DEMO_CREDENTIALS, kucoin_futures.DEMO_ACCOUNTS
     ),
+    "anboto": VenueSpec(anboto.create_app, anboto.DEMO_CREDENTIALS, anboto.DEMO_ACCOUNTS),
     "dfx": VenueSpec(dfx.create_app, dfx.DEMO_CREDENTIALS, dfx.DEMO_ACCOUNTS),
 }
 """Venue name -> emulator, in port order (`--port P` puts the first on P, the next on P+1)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from gui.venues.anboto import AnbotoAdapter, AnbotoConfig, AnbotoCredentials
 from gui.venues.base import VenueClient
 from gui.venues.dfx import DfxAdapter, DfxConfig, DfxCredentials
 from gui.venues.kucoin_futures import (
@@ -47,6 +48,17 @@ def _zenotc(endpoint: Mapping[str, Any]) -> list[VenueClient]:
     return [ZenotcAdapter(config, credentials, account) for account in endpoint["accounts"]]
 
 
+def _anboto(endpoint: Mapping[str, Any]) -> list[VenueClient]:
+    config = AnbotoConfig(base_url=endpoint["base_url"])
+    secrets = endpoint["credentials"]
+    credentials = AnbotoCredentials(
+        api_key=secrets["api_key"],
+        api_secret=secrets.get("api_secret"),
+        rsa_private_key_pem=secrets.get("rsa_private_key"),
+    )
+    return [AnbotoAdapter(config, credentials, account) for account in endpoint["accounts"]]
+
+
 def _dfx(endpoint: Mapping[str, Any]) -> list[VenueClient]:
     secrets = endpoint["credentials"]
     config = DfxConfig(base_url=endpoint["base_url"], account_id=secrets["account_id"])
@@ -58,6 +70,7 @@ _BUILDERS: dict[str, Callable[[Mapping[str, Any]], list[VenueClient]]] = {
     "treadfi": _treadfi,
     "kucoin_futures": _kucoin_futures,
     "zenotc": _zenotc,
+    "anboto": _anboto,
     "dfx": _dfx,
 }
 
