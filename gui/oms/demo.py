@@ -21,11 +21,18 @@ _MARKET = {
     "kucoin_futures": (("BTC-USDT", Side.BUY, "0.025"), ("ETH-USDT", Side.SELL, "0.4")),
     "zenotc": (("ETH-USD", Side.BUY, "1.5"), ("BTC-USD", Side.SELL, "0.1")),
 }
+# Spot venues that size market orders in the quote asset (DFX): amounts to spend or receive.
+_MARKET_BY_AMOUNT = {
+    "dfx": (("BTC-USDT", Side.BUY, "2500"), ("ETH-USDT", Side.SELL, "1200")),
+}
+# Brokers without POV (Anboto) work the time-sliced algos only.
+_NO_POV = frozenset({"anboto"})
 
 
 def demo_tickets(accounts: Mapping[str, Sequence[str]], count: int) -> list[OrderTicket]:
     """`count` valid tickets spread over the venues in `accounts`: algos where the venue
-    works them (Tread.fi), market orders elsewhere (KuCoin Futures, ZenOTC).
+    works them (Tread.fi, Anboto), market orders elsewhere (KuCoin Futures, ZenOTC; DFX sized
+    by quote amount).
 
     Args:
         accounts: Venue name -> its account names.
@@ -43,6 +50,22 @@ def demo_tickets(accounts: Mapping[str, Sequence[str]], count: int) -> list[Orde
         nth = seen.get(venue, 0)
         seen[venue] = nth + 1
         account = accounts[venue][nth % len(accounts[venue])]
+        by_amount = _MARKET_BY_AMOUNT.get(venue)
+        if by_amount is not None:
+            pair, side, amount = by_amount[nth % len(by_amount)]
+            tickets.append(
+                OrderTicket(
+                    venue,
+                    account,
+                    pair,
+                    side,
+                    Decimal(0),
+                    Strategy.MARKET,
+                    notes="demo",
+                    quote_quantity=Decimal(amount),
+                )
+            )
+            continue
         markets = _MARKET.get(venue)
         if markets is not None:
             pair, side, quantity = markets[nth % len(markets)]
@@ -52,7 +75,8 @@ def demo_tickets(accounts: Mapping[str, Sequence[str]], count: int) -> list[Orde
                 )
             )
             continue
-        pair, side, quantity, strategy, duration_s, pov = _ALGOS[nth % len(_ALGOS)]
+        algos = [a for a in _ALGOS if a[3] != Strategy.POV] if venue in _NO_POV else _ALGOS
+        pair, side, quantity, strategy, duration_s, pov = algos[nth % len(algos)]
         tickets.append(
             OrderTicket(
                 venue=venue,
