@@ -392,6 +392,78 @@ class Amendment:
         )
 
 
+class LegPurpose(StrEnum):
+    """Why a leg (one venue order working part of an order) was started."""
+
+    NEW = "new"
+    """The order's first venue order, sent on submit under the order's own client order id."""
+    RESUME = "resume"
+    """Sent on a synthetic resume for what remained when the order was paused."""
+    REPLACE = "replace"
+    """Sent by a cancel/replace amend for the remainder, with the amended terms."""
+
+
+class LegEnd(StrEnum):
+    """Why the desk is cancelling a leg while the order itself goes on."""
+
+    PAUSE = "pause"
+    """Synthetic pause: once the venue confirms the leg ended, the order is PAUSED."""
+    REPLACE = "replace"
+    """Cancel/replace amend: once the venue confirms, a new leg takes the remainder."""
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One venue order that works part of an `Order` (synthetic pause, cancel/replace).
+
+    The trader sees one order (one blotter row, keyed by the order's client order id); on
+    a venue without native pause or amend the desk works it by successive legs: the first
+    under the order's own client order id, each later one under a new id linked to it.
+    Quantities are base asset, prices quote per base unit.
+
+    Attributes:
+        client_order_id: The id this venue order was sent with.
+        number: 1 for the first leg, then 2, 3...
+        purpose: Why it was started.
+        quantity: Base-asset quantity this venue order was sent for (the order's remainder
+            at the time).
+        status: The leg's own status as the venue last reported it (PENDING_NEW until the
+            venue answers; terminal once it ended).
+        venue_order_id: The venue's id once it answered.
+        filled_qty: Base quantity this leg filled.
+        avg_fill_px: This leg's average fill price, None before its first fill.
+        filled_notional: Quote amount this leg filled, when the venue reports it.
+        ending: Set while the desk cancels this leg to pause or replace the order.
+        created_ts: When the desk started the leg (aware UTC).
+        reason: The venue's refusal or failure text for this leg, "" if none.
+    """
+
+    client_order_id: str
+    number: int
+    purpose: LegPurpose
+    quantity: Decimal
+    status: OrderStatus
+    venue_order_id: str | None = None
+    filled_qty: Decimal = Decimal(0)
+    avg_fill_px: Decimal | None = None
+    filled_notional: Decimal | None = None
+    ending: LegEnd | None = None
+    created_ts: datetime = field(default_factory=utc_now)
+    reason: str = ""
+
+    @property
+    def notional(self) -> Decimal:
+        """Quote amount filled: `filled_notional` when known, else average x quantity."""
+        if self.filled_notional is not None:
+            return self.filled_notional
+        return self.filled_qty * (self.avg_fill_px or Decimal(0))
+
+    @property
+    def has_ended(self) -> bool:
+        """True once nothing of this leg works at the venue (terminal status)."""
+        return self.status in TERMINAL
+
+
 @dataclass(frozen=True, slots=True)
 class Order:
     """One order as OrderDesk knows it; immutable, replaced on every change.
@@ -424,6 +496,14 @@ class Order:
             `quantity` is 0 until the venue reports the base quantity), else None.
         filled_notional: Quote-asset amount filled so far, when the venue reports it (DFX
             `tradeAmount`); None otherwise (use `avg_fill_px * filled_qty`).
+        legs: The venue orders that worked it, oldest first, the last one current. Empty
+            while the order is worked by one venue order under its own client order id
+            (the usual case, and every order on a venue with native pause and amend); set
+            from the first synthetic pause or cancel/replace amend on. `filled_qty` and
+            `avg_fill_px` are then totals over all legs, `venue_order_id` is the current
+            leg's (None while a new leg awaits the venue's answer), and `quantity` stays
+            the order's total. The blotter shows `leg_count` and, when
+            `is_between_legs`, that nothing is working at the venue.
     """
 
     client_order_id: str
@@ -451,6 +531,7 @@ class Order:
     reason: str = ""
     quote_quantity: Decimal | None = None
     filled_notional: Decimal | None = None
+    legs: tuple[Leg, ...] = field(default=())
 
     @classmethod
     def from_ticket(
@@ -503,6 +584,24 @@ class Order:
     def is_terminal(self) -> bool:
         """True once nothing more happens to the order."""
         return self.status in TERMINAL
+
+    @property
+    def current_leg(self) -> Leg | None:
+        """The leg working now (or last), None while the order has a single venue order."""
+        return self.legs[-1] if self.legs else None
+
+    @property
+    def leg_count(self) -> int:
+        """How many venue orders have worked this order (1 unless paused or replaced
+        synthetically)."""
+        return max(1, len(self.legs))
+
+    @property
+    def is_between_legs(self) -> bool:
+        """True while the order goes on but nothing of it works at the venue: synthetically
+        paused, or between the cancel and the new leg of a cancel/replace."""
+        leg = self.current_leg
+        return leg is not None and leg.has_ended and self.status not in TERMINAL
 
     def with_status(self, status: OrderStatus, ts: datetime | None = None) -> Order:
         """This order moved to `status`, with paused spans kept up to date.

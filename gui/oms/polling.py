@@ -152,10 +152,13 @@ class VenuePoller:
         reports = await self.client.open_orders()
         self.store.apply_reports(reports, observed_at=sent_at)
         listed = {report.venue_order_id for report in reports}
+        # An order worked by legs is looked up by its current leg's venue order id; one
+        # with nothing working at the venue (synthetically paused) needs no look-up.
         gone = [
             order
             for order in self.store.working_orders(venue, account)
             if order.venue_order_id is not None
+            and not order.is_between_legs
             and order.venue_order_id not in listed
             and self.store.command_mark(order.client_order_id) < sent_at
         ]

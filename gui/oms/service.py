@@ -8,6 +8,11 @@ Cancel / pause / resume / amend take client order ids and return one `ActionResu
 order. An order gets the pending status when its request is sent, and only the venue's
 report moves it on: buttons follow confirmed status. Bulk calls run the per-order requests
 concurrently, bounded per venue. Failures reach the error pane with the venue's words.
+
+Pause/resume and amend are native where the venue has them (`VenueCapabilities`) and
+synthetic elsewhere (`gui.oms.synthetic`: the order is worked by successive legs, one
+blotter row throughout); `pause_is_synthetic` and `amend_is_cancel_replace` tell the GUI
+which, so it can label the action.
 """
 
 from __future__ import annotations
@@ -17,7 +22,6 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
 
 from gui.domain.errors import (
     OrderDeskError,
@@ -37,8 +41,17 @@ from gui.domain.orders import (
     OrderTicket,
 )
 from gui.oms.events import ErrorEvent, ErrorKind, Signal
+from gui.oms.legs import amendment_fields
 from gui.oms.store import OrderStore
-from gui.venues.base import VenueClient, capability_errors
+from gui.oms.synthetic import ActionResult, LegActions
+from gui.venues.base import VenueCapabilities, VenueClient, capability_errors
+
+__all__ = [
+    "MAX_CONCURRENT_REQUESTS_PER_VENUE",
+    "ActionResult",
+    "OrderService",
+    "new_client_order_id",
+]
 
 log = logging.getLogger(__name__)
 
@@ -63,21 +76,6 @@ def new_client_order_id() -> str:
     return f"OD{random_part}{time_part}"
 
 
-@dataclass(frozen=True, slots=True)
-class ActionResult:
-    """The outcome of one order's request in a (bulk) action.
-
-    Attributes:
-        client_order_id: The order.
-        ok: True when the venue accepted the request (the order's report shows the effect).
-        message: Why not, in the venue's words or ours; "" when ok.
-    """
-
-    client_order_id: str
-    ok: bool
-    message: str = ""
-
-
 class OrderService:
     """Submit and manage orders across venue accounts.
 
@@ -98,6 +96,18 @@ class OrderService:
             key: asyncio.Semaphore(MAX_CONCURRENT_REQUESTS_PER_VENUE) for key in clients
         }
         self._resolving: set[asyncio.Task[None]] = set()
+        # client order id -> the ticket it was sent with (a synthetic resume or a
+        # cancel/replace sends the remainder with the same parameters)
+        self._tickets: dict[str, OrderTicket] = {}
+        self._legs = LegActions(
+            store,
+            self.errors,
+            check=self.check_ticket,
+            report=self._report,
+            spawn=self._spawn,
+            tickets=self._tickets,
+            new_id=new_client_order_id,
+        )
         store.problems.subscribe(self.errors.publish)
 
     @property
@@ -112,6 +122,33 @@ class OrderService:
     def clients(self) -> dict[tuple[str, str], VenueClient]:
         """(venue, account) -> client, in configuration order (a copy)."""
         return dict(self._clients)
+
+    def pause_is_synthetic(self, venue: str) -> bool:
+        """True when orders on `venue` are paused synthetically: the working remainder is
+        cancelled at the venue and kept, and resume sends it again as a new leg (the venue
+        has no native pause). False for native pause, and for a venue not configured."""
+        capabilities = self._capabilities(venue)
+        return capabilities is not None and not capabilities.pause_resume
+
+    def amend_is_cancel_replace(self, venue: str, amendment: Amendment | None = None) -> bool:
+        """True when an amend on `venue` is done by cancel/replace (cancel the working
+        leg, send the remainder with the new terms): the venue has no native amend, or
+        `amendment` changes a field its native amend does not (`amend_fields`). False for a
+        native amend, and for a venue not configured."""
+        capabilities = self._capabilities(venue)
+        if capabilities is None:
+            return False
+        if not capabilities.amend:
+            return True
+        return amendment is not None and not amendment_fields(amendment) <= (
+            capabilities.amend_fields
+        )
+
+    def _capabilities(self, venue: str) -> VenueCapabilities | None:
+        for (client_venue, _), client in self._clients.items():
+            if client_venue == venue:
+                return client.capabilities
+        return None
 
     def client_for(self, venue: str, account: str) -> VenueClient:
         """The client of a venue account.
@@ -166,6 +203,7 @@ class OrderService:
             raise invalid
         assert client is not None
         client_order_id = new_client_order_id()
+        self._tickets[client_order_id] = ticket
         self.store.add(Order.from_ticket(ticket, client_order_id))
         sent_at = self.store.stamp()
         try:
@@ -228,60 +266,112 @@ class OrderService:
     # -- actions on working orders -----------------------------------------------------------
 
     async def cancel(self, client_order_ids: Iterable[str]) -> list[ActionResult]:
-        """Cancel orders (one request each, concurrently within each venue's bound)."""
-        return await self._bulk(
-            client_order_ids,
+        """Cancel orders (one request each, concurrently within each venue's bound).
+
+        An order with nothing working at the venue (synthetically paused) is cancelled on
+        the desk at once, without a request.
+        """
+        return await self._each(client_order_ids, self._cancel_one)
+
+    async def pause(self, client_order_ids: Iterable[str]) -> list[ActionResult]:
+        """Pause working orders: natively where the venue pauses, else synthetically
+        (`pause_is_synthetic`: the working leg is cancelled and the remainder kept)."""
+        return await self._each(client_order_ids, self._pause_one)
+
+    async def resume(self, client_order_ids: Iterable[str]) -> list[ActionResult]:
+        """Resume paused orders: natively, or by sending the remainder as a new leg."""
+        return await self._each(client_order_ids, self._resume_one)
+
+    async def amend(self, client_order_id: str, amendment: Amendment) -> ActionResult:
+        """Change a working order's quantity (its new total), limit, duration or POV
+        target: natively, or by cancel/replace (`amend_is_cancel_replace`) with the
+        remainder only. A cancel/replace refuses a quantity not above the filled one."""
+        if amendment.is_empty():
+            return ActionResult(client_order_id, False, "nothing to change")
+        order = self.store.get(client_order_id)
+        client = None if order is None else self._clients.get((order.venue, order.account))
+        if order is None or client is None or not self._cancel_replace(order, amendment):
+            return await self._one(
+                client_order_id,
+                "amend",
+                CANCELLABLE - {OrderStatus.PENDING_REPLACE},
+                OrderStatus.PENDING_REPLACE,
+                lambda client, order_id: client.amend(order_id, amendment),
+            )
+        if not order.is_between_legs:
+            refusal = self._refusal(order, client_order_id, "amend", CANCELLABLE, native=False)
+            if refusal is not None:
+                return self._legs.refuse(order, "amend", refusal)
+        limit = self._limits[(order.venue, order.account)]
+        return await self._legs.amend(order, amendment, client, limit)
+
+    def _cancel_replace(self, order: Order, amendment: Amendment) -> bool:
+        if order.is_between_legs or self.amend_is_cancel_replace(order.venue, amendment):
+            return True
+        # A later leg is sent for the remainder, so a native amend of the order's total
+        # quantity or of its window (from the original start) does not fit the leg.
+        return bool(order.legs) and (
+            amendment.quantity is not None or amendment.duration_s is not None
+        )
+
+    async def _cancel_one(self, client_order_id: str) -> ActionResult:
+        order = self.store.get(client_order_id)
+        if order is not None and order.is_between_legs:
+            return self._legs.cancel_here(order)
+        if order is not None and order.status in CANCELLABLE:
+            self._legs.drop_ending(order)  # a cancel outranks a pause or replace in flight
+        return await self._one(
+            client_order_id,
             "cancel",
             CANCELLABLE,
             OrderStatus.PENDING_CANCEL,
             lambda client, order_id: client.cancel(order_id),
         )
 
-    async def pause(self, client_order_ids: Iterable[str]) -> list[ActionResult]:
-        """Pause working orders on venues that pause natively."""
-        return await self._bulk(
-            client_order_ids,
+    async def _pause_one(self, client_order_id: str) -> ActionResult:
+        order = self.store.get(client_order_id)
+        if order is not None and self.pause_is_synthetic(order.venue):
+            refusal = self._refusal(order, client_order_id, "pause", PAUSABLE, native=False)
+            if refusal is not None:
+                return self._legs.refuse(order, "pause", refusal)
+            client = self._clients[(order.venue, order.account)]
+            limit = self._limits[(order.venue, order.account)]
+            return await self._legs.pause(order, client, limit)
+        return await self._one(
+            client_order_id,
             "pause",
             PAUSABLE,
             OrderStatus.PENDING_PAUSE,
             lambda client, order_id: client.pause(order_id),
         )
 
-    async def resume(self, client_order_ids: Iterable[str]) -> list[ActionResult]:
-        """Resume paused orders on venues that pause natively."""
-        return await self._bulk(
-            client_order_ids,
+    async def _resume_one(self, client_order_id: str) -> ActionResult:
+        order = self.store.get(client_order_id)
+        if order is not None and (order.is_between_legs or self.pause_is_synthetic(order.venue)):
+            refusal = self._refusal(
+                order, client_order_id, "resume", RESUMABLE, native=False, acknowledged=False
+            )
+            if refusal is None and not order.is_between_legs:
+                refusal = "it was paused at the venue, not by the desk: resume it there"
+            if refusal is not None:
+                return self._legs.refuse(order, "resume", refusal)
+            client = self._clients[(order.venue, order.account)]
+            limit = self._limits[(order.venue, order.account)]
+            return await self._legs.resume(order, client, limit)
+        return await self._one(
+            client_order_id,
             "resume",
             RESUMABLE,
             OrderStatus.PENDING_RESUME,
             lambda client, order_id: client.resume(order_id),
         )
 
-    async def amend(self, client_order_id: str, amendment: Amendment) -> ActionResult:
-        """Change a working order's quantity, limit, duration or POV target."""
-        if amendment.is_empty():
-            return ActionResult(client_order_id, False, "nothing to change")
-        [result] = await self._bulk(
-            [client_order_id],
-            "amend",
-            CANCELLABLE - {OrderStatus.PENDING_REPLACE},
-            OrderStatus.PENDING_REPLACE,
-            lambda client, order_id: client.amend(order_id, amendment),
-        )
-        return result
-
-    async def _bulk(
+    async def _each(
         self,
         client_order_ids: Iterable[str],
-        action: str,
-        allowed: frozenset[OrderStatus],
-        pending: OrderStatus,
-        send: Callable[[VenueClient, str], Awaitable[None]],
+        one: Callable[[str], Awaitable[ActionResult]],
     ) -> list[ActionResult]:
-        jobs = [
-            self._one(client_order_id, action, allowed, pending, send)
-            for client_order_id in dict.fromkeys(client_order_ids)
-        ]
+        jobs = [one(client_order_id) for client_order_id in dict.fromkeys(client_order_ids)]
         return list(await asyncio.gather(*jobs))
 
     async def _one(
@@ -322,16 +412,28 @@ class OrderService:
         client_order_id: str,
         action: str,
         allowed: frozenset[OrderStatus],
+        *,
+        native: bool = True,
+        acknowledged: bool = True,
     ) -> str | None:
+        """Why an action is not sent, or None.
+
+        Args:
+            native: The venue's own endpoint is called (its capability is checked).
+            acknowledged: The action needs the venue's order id (a synthetic resume does
+                not: it sends a new leg).
+        """
         if order is None:
             return f"no order {client_order_id}"
         if order.status not in allowed:
             return f"cannot {action} an order that is {order.status}"
-        if order.venue_order_id is None:
+        if acknowledged and order.venue_order_id is None:
             return f"cannot {action} before the venue has acknowledged the order"
         client = self._clients.get((order.venue, order.account))
         if client is None:
             return f"no client for {order.venue}/{order.account}"
+        if not native:
+            return None
         capabilities = client.capabilities
         if action in ("pause", "resume") and not capabilities.pause_resume:
             return f"{order.venue} cannot {action} orders"

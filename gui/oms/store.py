@@ -6,6 +6,11 @@ machine, fills are de-duplicated by venue fill id, filled quantity never goes do
 report observed before the trader's latest command on that order cannot overwrite the
 pending status that command set (a poll in flight when Pause was clicked must not flip the
 row back to working). Each call publishes at most one `StoreChange`.
+
+Orders worked by successive legs (synthetic pause, cancel/replace; see `gui.oms.legs`) stay
+one order: every leg's venue order id and client order id lead to it, each leg's fills are
+its fills, its filled quantity and average are totals over the legs, a leg's report never
+changes its total quantity, and only the current leg's report moves its status.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import itertools
 import logging
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 
 from gui.domain.aggregates import derive_fill
 from gui.domain.errors import InvalidTransition
@@ -22,8 +28,12 @@ from gui.domain.orders import (
     PENDING,
     TERMINAL,
     WORKING,
+    Amendment,
     Fill,
     FillKind,
+    Leg,
+    LegEnd,
+    LegPurpose,
     Order,
     OrderStatus,
     Strategy,
@@ -31,6 +41,17 @@ from gui.domain.orders import (
     utc_now,
 )
 from gui.oms.events import ErrorEvent, ErrorKind, Signal, StoreChange
+from gui.oms.legs import (
+    NextStatus,
+    first_leg,
+    leg_index,
+    next_status,
+    with_ending,
+    with_leg_report,
+    with_new_leg,
+    with_refused_leg,
+    with_terms,
+)
 from gui.venues.base import OrderReport
 
 log = logging.getLogger(__name__)
@@ -52,6 +73,8 @@ class OrderStore:
         self._fills: dict[str, list[Fill]] = {}
         self._fill_keys: set[tuple[str, str]] = set()
         self._by_venue_id: dict[tuple[str, str], str] = {}
+        # client order id of a leg (2, 3...) -> the order's client order id
+        self._by_leg_id: dict[str, str] = {}
         # Stamps order events strictly: a command and a request sent "at the same time" still
         # get distinct stamps, so which came first is never a tie (clock readings can tie).
         self._stamp = itertools.count(1)
@@ -74,6 +97,23 @@ class OrderStore:
     def fills(self, client_order_id: str) -> list[Fill]:
         """The order's fills, oldest first (a copy)."""
         return list(self._fills.get(client_order_id, ()))
+
+    def legs(self, client_order_id: str) -> list[Leg]:
+        """The venue orders that worked an order, oldest first, the last one current.
+
+        One leg (the order itself, under its own client order id) unless the order was
+        paused or amended synthetically; [] for an unknown order. What the blotter can show
+        per leg: number, purpose (new/resume/replace), client and venue order ids,
+        quantity, filled quantity and average, status, and why the desk ended it.
+        """
+        order = self._orders.get(client_order_id)
+        if order is None:
+            return []
+        return list(order.legs) or [first_leg(order)]
+
+    def is_known_id(self, client_order_id: str) -> bool:
+        """Whether an order or a leg already uses this client order id."""
+        return client_order_id in self._orders or client_order_id in self._by_leg_id
 
     def find_by_venue_order_id(self, venue: str, venue_order_id: str) -> Order | None:
         """The order a venue knows by `venue_order_id`, or None."""
@@ -119,6 +159,105 @@ class OrderStore:
             new = dataclasses.replace(new, reason=reason)
         self._command_marks[client_order_id] = self.stamp()
         if new is not order:
+            self._put(new)
+            self.changed.publish(StoreChange(orders=(new,)))
+        return new
+
+    # -- legs (synthetic pause and cancel/replace) ------------------------------------------------
+
+    def end_leg(self, client_order_id: str, ending: LegEnd, pending: OrderStatus) -> Order:
+        """The desk is about to cancel the order's current leg to pause or replace the order.
+
+        The order goes to `pending` (PENDING_PAUSE or PENDING_REPLACE) as a command. When
+        the venue then reports the leg ended, a PAUSE ending makes the order PAUSED (FILLED
+        if nothing remains), a REPLACE ending leaves it pending for the service to send the
+        new leg; the leg's other reports no longer move the order's status meanwhile.
+
+        Raises:
+            KeyError: No such order.
+            InvalidTransition: The order cannot go to `pending`.
+        """
+        order = with_ending(self._orders[client_order_id], ending)
+        return self._command(order.with_status(pending))
+
+    def keep_leg(self, client_order_id: str, status: OrderStatus | None = None) -> Order:
+        """The current leg goes on after all (its cancel was refused, or the trader cancels
+        the order instead): forget why it was being ended; move the order to `status` if
+        given (back to what it was before the pause or amend).
+
+        Raises:
+            KeyError: No such order.
+            InvalidTransition: The order cannot go to `status`.
+        """
+        order = self._orders[client_order_id]
+        if order.legs:
+            order = with_ending(order, None)
+        return self._command(order if status is None else order.with_status(status))
+
+    def add_leg(
+        self,
+        client_order_id: str,
+        leg_client_order_id: str,
+        quantity: Decimal,
+        purpose: LegPurpose,
+        pending: OrderStatus,
+        terms: Amendment | None = None,
+    ) -> Order:
+        """Start a new leg (PENDING_NEW) for the order, before its submit is sent.
+
+        Args:
+            client_order_id: The order.
+            leg_client_order_id: The leg's own id (unused so far).
+            quantity: Base quantity the leg is sent for (the remainder).
+            purpose: RESUME or REPLACE.
+            pending: The order's status until the venue answers (PENDING_RESUME or
+                PENDING_REPLACE).
+            terms: New terms that take effect with this leg (cancel/replace): quantity is
+                the order's new total; None fields keep the order's.
+
+        Returns:
+            The order, its `venue_order_id` None until the venue acknowledges the leg.
+
+        Raises:
+            KeyError: No such order.
+            ValueError: `leg_client_order_id` is already used.
+            InvalidTransition: The order cannot go to `pending`.
+        """
+        order = self._orders[client_order_id]
+        if self.is_known_id(leg_client_order_id):
+            raise ValueError(f"duplicate client order id {leg_client_order_id!r}")
+        updated = with_new_leg(order, leg_client_order_id, quantity, purpose, terms)
+        return self._command(updated.with_status(pending))
+
+    def refuse_leg(
+        self, client_order_id: str, reason: str, status: OrderStatus = OrderStatus.PAUSED
+    ) -> Order:
+        """The venue refused (or never placed) the current leg: the leg is REJECTED and
+        the order goes to `status` (PAUSED: its remainder is kept, nothing works at the
+        venue) with the reason.
+
+        Raises:
+            KeyError: No such order.
+            InvalidTransition: The order cannot go to `status`.
+        """
+        order = with_refused_leg(self._orders[client_order_id], reason)
+        return self._command(order.with_status(status))
+
+    def change_terms(self, client_order_id: str, terms: Amendment) -> Order:
+        """Change an order's terms locally (quantity, limit price, duration, POV target;
+        None keeps a field): for an order with nothing working at the venue (a synthetic
+        pause; the next leg is sent with them), or the total after a leg's amend.
+
+        Raises:
+            KeyError: No such order.
+        """
+        return self._command(with_terms(self._orders[client_order_id], terms))
+
+    def _command(self, new: Order) -> Order:
+        self._command_marks[new.client_order_id] = self.stamp()
+        old = self._orders[new.client_order_id]
+        if new != old:
+            new = dataclasses.replace(new, updated_ts=utc_now())
             self._put(new)
             self.changed.publish(StoreChange(orders=(new,)))
         return new
@@ -197,6 +336,11 @@ class OrderStore:
         self._orders[order.client_order_id] = order
         if order.venue_order_id:
             self._by_venue_id[(order.venue, order.venue_order_id)] = order.client_order_id
+        for leg in order.legs:
+            if leg.venue_order_id:
+                self._by_venue_id[(order.venue, leg.venue_order_id)] = order.client_order_id
+            if leg.client_order_id != order.client_order_id:
+                self._by_leg_id[leg.client_order_id] = order.client_order_id
 
     def _key_for(self, report: OrderReport) -> str | None:
         by_venue = self._by_venue_id.get((report.venue, report.venue_order_id))
@@ -204,6 +348,8 @@ class OrderStore:
             return by_venue
         if report.client_order_id and report.client_order_id in self._orders:
             return report.client_order_id
+        if report.client_order_id:
+            return self._by_leg_id.get(report.client_order_id)
         return None
 
     def _adopt(self, report: OrderReport, key: str | None) -> Order:
@@ -228,6 +374,8 @@ class OrderStore:
     def _merge(
         self, order: Order, report: OrderReport, observed_at: int | None
     ) -> tuple[Order, list[Fill]]:
+        if order.legs:
+            return self._merge_leg(order, report, observed_at)
         fills = self._new_fills(order, report)
         filled = max(order.filled_qty, report.filled_qty)
         # An average belongs to the filled quantity it was computed over: a report that
@@ -254,6 +402,27 @@ class OrderStore:
             reason=report.reason or order.reason,
         )
         updated = self._merge_status(updated, report, observed_at)
+        if updated != order or fills:
+            updated = dataclasses.replace(updated, updated_ts=utc_now())
+        return updated, fills
+
+    def _merge_leg(
+        self, order: Order, report: OrderReport, observed_at: int | None
+    ) -> tuple[Order, list[Fill]]:
+        """Apply a report of one of the order's legs: the leg's totals, the order's totals
+        over all legs, and the order's status from the current leg only."""
+        index = leg_index(order.legs, report)
+        old_leg = order.legs[index]
+        fills = self._new_fills(order, report, old_leg)
+        updated = with_leg_report(order, index, report)
+        step = next_status(updated, old_leg, current=index == len(order.legs) - 1)
+        if step == NextStatus.FOLLOW:
+            updated = self._merge_status(updated, report, observed_at)
+        elif step == NextStatus.PAUSED:
+            when = self._status_ts(report, OrderStatus.PAUSED)
+            updated = updated.with_status(OrderStatus.PAUSED, when)
+        elif step == NextStatus.FILLED and can_transition(updated.status, OrderStatus.FILLED):
+            updated = updated.with_status(OrderStatus.FILLED)
         if updated != order or fills:
             updated = dataclasses.replace(updated, updated_ts=utc_now())
         return updated, fills
@@ -316,9 +485,9 @@ class OrderStore:
             return report.resumed_ts
         return None
 
-    def _new_fills(self, order: Order, report: OrderReport) -> list[Fill]:
+    def _new_fills(self, order: Order, report: OrderReport, leg: Leg | None = None) -> list[Fill]:
         if report.fills is None:
-            return self._derived_fills(order, report)
+            return self._derived_fills(order, report, leg)
         added: list[Fill] = []
         for fill_report in report.fills:
             key = (report.venue, fill_report.fill_id)
@@ -345,20 +514,31 @@ class OrderStore:
             bucket.sort(key=lambda fill: fill.ts)
         return added
 
-    def _derived_fills(self, order: Order, report: OrderReport) -> list[Fill]:
-        """The fill a rise in an aggregate-only venue's filled quantity stands for."""
+    def _derived_fills(self, order: Order, report: OrderReport, leg: Leg | None) -> list[Fill]:
+        """The fill a rise in an aggregate-only venue's filled quantity stands for.
+
+        For an order worked by legs, the rise is the leg's (its own totals, its venue
+        order id in the fill id), so each leg's derived fills stay unique and the order's
+        fills add up over the legs.
+        """
         aggregate = report.aggregate
-        if aggregate is None or report.filled_qty <= order.filled_qty:
+        old_qty = order.filled_qty if leg is None else leg.filled_qty
+        if aggregate is None or report.filled_qty <= old_qty:
             return []
-        old_notional = order.filled_notional
-        if old_notional is None:
-            old_notional = order.filled_qty * (order.avg_fill_px or 0)
+        if leg is None:
+            old_notional = order.filled_notional
+            if old_notional is None:
+                old_notional = order.filled_qty * (order.avg_fill_px or 0)
+            known_id = order.venue_order_id
+        else:
+            old_notional = leg.notional
+            known_id = leg.venue_order_id
         new_notional = aggregate.notional
         if new_notional is None:
             new_notional = report.filled_qty * (report.avg_fill_px or 0)
         derived = derive_fill(
-            report.venue_order_id or order.venue_order_id or order.client_order_id,
-            old_qty=order.filled_qty,
+            report.venue_order_id or known_id or order.client_order_id,
+            old_qty=old_qty,
             old_notional=old_notional,
             new_qty=report.filled_qty,
             new_notional=new_notional,

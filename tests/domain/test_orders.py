@@ -20,7 +20,7 @@ from gui.domain import (
     TicketInvalid,
     can_transition,
 )
-from gui.domain.orders import parse_decimal
+from gui.domain.orders import Leg, LegEnd, LegPurpose, parse_decimal
 
 T0 = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 
@@ -135,3 +135,28 @@ def test_any_sequence_of_reports_only_makes_allowed_moves(steps: list[OrderStatu
     # Once terminal, it stays terminal whatever came after.
     if any(s in TERMINAL and can_transition(OrderStatus.PENDING_NEW, s) for s in steps[:1]):
         assert current.status in TERMINAL
+
+
+def test_an_order_worked_by_legs_says_how_many_and_whether_anything_works() -> None:
+    from dataclasses import replace
+
+    working = order(OrderStatus.WORKING)
+    assert (working.leg_count, working.current_leg, working.is_between_legs) == (1, None, False)
+    first = Leg(
+        "OD1",
+        1,
+        LegPurpose.NEW,
+        Decimal("0.5"),
+        OrderStatus.CANCELED,
+        "V1",
+        Decimal("0.2"),
+        Decimal(100),
+        ending=LegEnd.PAUSE,
+    )
+    paused = replace(working.with_status(OrderStatus.PAUSED), legs=(first,))
+    assert paused.is_between_legs and paused.current_leg == first
+    assert first.has_ended and first.notional == Decimal(20)
+    second = Leg("OD1-L2", 2, LegPurpose.RESUME, Decimal("0.3"), OrderStatus.WORKING, "V2")
+    resumed = replace(paused, legs=(first, second), status=OrderStatus.PARTIALLY_FILLED)
+    assert resumed.leg_count == 2 and not resumed.is_between_legs
+    assert not replace(paused, status=OrderStatus.CANCELED).is_between_legs
