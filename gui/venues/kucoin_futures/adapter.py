@@ -51,7 +51,19 @@ CAPABILITIES = VenueCapabilities(
     batch_cancel_limit=MAX_BATCH_CANCEL,
     max_client_order_id_len=MAX_CLIENT_OID_LEN,
     time_in_force=frozenset({TimeInForce.GTC, TimeInForce.IOC}),
-    options=frozenset(OrderOption),
+    # Listed one by one: the broker options (short sale, destination, schedule, clip size)
+    # are not KuCoin's, and a new domain option must not become KuCoin's by default.
+    options=frozenset(
+        {
+            OrderOption.POST_ONLY,
+            OrderOption.REDUCE_ONLY,
+            OrderOption.HIDDEN,
+            OrderOption.ICEBERG,
+            OrderOption.LEVERAGE,
+            OrderOption.MARGIN_MODE,
+            OrderOption.STOP,
+        }
+    ),
     quantity_in_contracts=True,
 )
 """What KuCoin Futures does natively (notes §5 capabilities row)."""

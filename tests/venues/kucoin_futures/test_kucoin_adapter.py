@@ -522,7 +522,14 @@ async def test_capabilities_and_unsupported_actions(make_adapter: AdapterFactory
     assert adapter.capabilities is CAPABILITIES
     assert CAPABILITIES.strategies == {Strategy.MARKET, Strategy.LIMIT, Strategy.IOC}
     assert CAPABILITIES.time_in_force == {TimeInForce.GTC, TimeInForce.IOC}
-    assert CAPABILITIES.options == frozenset(OrderOption)
+    broker_only = {
+        OrderOption.SHORT_SALE,
+        OrderOption.DESTINATION,
+        OrderOption.ASSET_CLASS,
+        OrderOption.START_TIME,
+        OrderOption.CLIP_SIZE,
+    }
+    assert CAPABILITIES.options == frozenset(OrderOption) - broker_only
     assert (CAPABILITIES.batch_cancel_limit, CAPABILITIES.max_client_order_id_len) == (10, 40)
     assert CAPABILITIES.cancel_all and CAPABILITIES.quantity_in_contracts
     assert not (CAPABILITIES.amend or CAPABILITIES.pause_resume or CAPABILITIES.pause_all)
