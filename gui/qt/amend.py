@@ -1,8 +1,11 @@
 """The amend dialog: change a working order's quantity, limit price, duration or POV target.
 
-Opened from the blotter (double-click, context menu, Orders menu) for venues that amend
-natively; it offers only the fields the venue's amend changes (`VenueCapabilities
-.amend_fields`), pre-filled with the order's current values, and sends only what changed.
+Opened from the blotter (double-click, context menu, Orders menu). For a venue that amends
+natively it offers only the fields the venue's amend changes (`VenueCapabilities
+.amend_fields`); for one that does not, the desk amends by cancel/replace (the order is
+cancelled and its remainder sent again with the new values) and the dialog says so in its
+title, a note and its button, offering quantity and limit price. Fields are pre-filled with
+the order's current values, and only what changed is sent.
 """
 
 from __future__ import annotations
@@ -23,7 +26,12 @@ from PySide6.QtWidgets import (
 from gui.domain.orders import Amendment, Order, parse_decimal
 from gui.qt import theme
 
-__all__ = ["AmendDialog"]
+__all__ = ["CANCEL_REPLACE_FIELDS", "CANCEL_REPLACE_NOTE", "AmendDialog"]
+
+CANCEL_REPLACE_FIELDS: frozenset[str] = frozenset({"quantity", "limit_price"})
+"""What a cancel/replace may change (venues without a native amend)."""
+CANCEL_REPLACE_NOTE = "The order is cancelled and its remainder sent again with the new values."
+"""What the dialog tells the trader before a cancel/replace."""
 
 _SECONDS_PER_MINUTE = Decimal(60)
 _PERCENT = Decimal(100)
@@ -39,18 +47,34 @@ class AmendDialog(QDialog):
     Signals:
         amend_requested(str, Amendment): Client order id and the changes (never empty).
 
+    Attributes:
+        note: The cancel/replace explanation (objectName `dialog.amend.note`), hidden for
+            a native amend.
+        ok: The send button (objectName `dialog.amend.ok`): "Amend" or "Cancel/replace".
+
     Args:
         order: The order as the store has it now.
-        fields: Amendment field names the venue changes natively.
+        fields: Amendment field names offered (the venue's native amend fields, or
+            `CANCEL_REPLACE_FIELDS`).
         parent: Qt parent.
+        cancel_replace: The venue has no native amend: the change is a cancel/replace.
     """
 
     amend_requested = Signal(str, object)
 
-    def __init__(self, order: Order, fields: frozenset[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        order: Order,
+        fields: frozenset[str],
+        parent: QWidget | None = None,
+        *,
+        cancel_replace: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("dialog.amend")
-        self.setWindowTitle(f"Amend {order.side} {order.pair} on {order.venue}")
+        verb = "Cancel/replace" if cancel_replace else "Amend"
+        self.setWindowTitle(f"{verb} {order.side} {order.pair} on {order.venue}")
+        self.cancel_replace = cancel_replace
         self._order = order
         base, _, quote = order.pair.partition("-")
         self.quantity = self._edit("dialog.amend.quantity", _text(order.quantity))
@@ -59,7 +83,12 @@ class AmendDialog(QDialog):
         self.duration = self._edit("dialog.amend.duration", _text(minutes))
         pov = None if order.pov_target is None else order.pov_target * _PERCENT
         self.pov_target = self._edit("dialog.amend.pov_target", _text(pov))
-        self.message = QLabel(objectName="dialog.amend.message")
+        self.note = QLabel(CANCEL_REPLACE_NOTE if cancel_replace else "")
+        self.note.setObjectName("dialog.amend.note")
+        self.note.setWordWrap(True)
+        self.note.setVisible(cancel_replace)
+        self.message = QLabel()
+        self.message.setObjectName("dialog.amend.message")
         self.message.setProperty("role", "field-error")
         self.message.setWordWrap(True)
         self.message.hide()
@@ -85,19 +114,21 @@ class AmendDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Amend")
+        self.ok.setText(verb)
         self.ok.setObjectName("dialog.amend.ok")
         buttons.accepted.connect(self._on_ok)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Order {order.client_order_id} · {order.status}"))
+        layout.addWidget(QLabel(f"{verb} order {order.client_order_id} · {order.status}"))
+        layout.addWidget(self.note)
         layout.addLayout(form)
         layout.addWidget(filled)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
     def _edit(self, name: str, text: str) -> QLineEdit:
-        edit = QLineEdit(text, objectName=name)
+        edit = QLineEdit(text)
+        edit.setObjectName(name)
         edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         edit.setFont(theme.number_font(edit.font()))
         edit.textEdited.connect(lambda _text: self.message.hide())

@@ -63,6 +63,36 @@ def _status_tooltip(order: Order) -> str:
     return f"{order.status.value}: {order.reason}" if order.reason else order.status.value
 
 
+def _quote_sized(order: Order) -> bool:
+    return order.quote_quantity is not None
+
+
+def _quantity_text(order: Order) -> str:
+    # A Market order sized in the quote asset (DFX) has no base quantity until it fills:
+    # show the amount asked for ("100 USDT") until the venue reports the base quantity.
+    if order.quote_quantity is not None and order.quantity <= 0:
+        quote = order.pair.partition("-")[2]
+        return f"{theme.format_decimal(order.quote_quantity)} {quote}".rstrip()
+    return theme.format_decimal(order.quantity)
+
+
+def _quantity_tooltip(order: Order) -> str:
+    if order.quote_quantity is None:
+        return ""
+    base, _, quote = order.pair.partition("-")
+    amount = f"{theme.format_decimal(order.quote_quantity)} {quote}".rstrip()
+    spent = order.filled_notional
+    if spent is None and order.avg_fill_px is not None:
+        spent = order.filled_qty * order.avg_fill_px
+    filled = (
+        f"; filled {theme.format_decimal(order.filled_qty)} {base} for "
+        f"{theme.format_decimal(spent)} {quote}"
+        if spent is not None and order.filled_qty > 0
+        else ""
+    )
+    return f"Sized in the quote asset: {amount}{filled}".rstrip()
+
+
 _SPECS: dict[BlotterColumn, Column[Order]] = {
     BlotterColumn.TIME: time_column("time", "Time", lambda o: o.created_ts),
     BlotterColumn.VENUE: text_column("venue", "Venue", lambda o: o.venue, 104),
@@ -77,7 +107,16 @@ _SPECS: dict[BlotterColumn, Column[Order]] = {
         foreground=lambda o: theme.SIDE_COLOURS[o.side],
     ),
     BlotterColumn.STRATEGY: text_column("strategy", "Strategy", lambda o: o.strategy.value, 70),
-    BlotterColumn.QUANTITY: decimal_column("quantity", "Quantity", lambda o: o.quantity, 86),
+    BlotterColumn.QUANTITY: Column(
+        "quantity",
+        "Quantity",
+        _quantity_text,
+        lambda o: o.quantity,
+        numeric=True,
+        width_px=86,
+        foreground=lambda o: theme.DIM_TEXT if _quote_sized(o) and o.quantity <= 0 else None,
+        tooltip=_quantity_tooltip,
+    ),
     BlotterColumn.FILLED: decimal_column("filled", "Filled", lambda o: o.filled_qty, 86),
     BlotterColumn.FILLED_PCT: Column(
         "filled_pct",
@@ -244,15 +283,20 @@ class BlotterView(QWidget):
         self.proxy = BlotterProxy(self)
         self.proxy.setSourceModel(self.model)
 
-        self.filter = QComboBox(objectName="blotter.filter")
+        self.filter = QComboBox()
+
+        self.filter.setObjectName("blotter.filter")
         self.filter.addItem("Working", True)
         self.filter.addItem("All", False)
         self.filter.setCurrentIndex(1)
         self.filter.setToolTip("Working hides filled, canceled, rejected and expired orders.")
-        self._count = QLabel(objectName="blotter.count")
+        self._count = QLabel()
+        self._count.setObjectName("blotter.count")
         self._count.setProperty("role", "caption")
 
-        self.table = QTableView(objectName="blotter.table")
+        self.table = QTableView()
+
+        self.table.setObjectName("blotter.table")
         self.table.setModel(self.proxy)
         configure_table(self.table, self.model.columns)
         self.table.setItemDelegateForColumn(

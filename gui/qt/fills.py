@@ -1,4 +1,9 @@
-"""The fills pane: every execution, newest first."""
+"""The fills pane: every execution, newest first.
+
+A fill is either reported by the venue (Source "Trade") or derived by the desk from the
+order's filled total and average price, for venues that report no per-fill records (Source
+"Derived", `FillKind.DERIVED`; see `gui.domain.aggregates`).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,10 @@ import dataclasses
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, QObject, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableView, QVBoxLayout, QWidget
 
-from gui.domain.orders import Fill
+from gui.domain.orders import Fill, FillKind
 from gui.qt import theme
 from gui.qt.tables import (
     Column,
@@ -21,7 +27,7 @@ from gui.qt.tables import (
     time_column,
 )
 
-__all__ = ["FillsColumn", "FillsModel", "FillsView"]
+__all__ = ["SOURCE_TEXT", "SOURCE_TOOLTIPS", "FillsColumn", "FillsModel", "FillsView"]
 
 
 class FillsColumn(ColumnId):
@@ -35,8 +41,9 @@ class FillsColumn(ColumnId):
     PRICE = 5
     FEE = 6
     LIQUIDITY = 7
-    ORDER = 8
-    FILL_ID = 9
+    SOURCE = 8
+    ORDER = 9
+    FILL_ID = 10
 
 
 def _fee_text(fill: Fill) -> str:
@@ -48,7 +55,24 @@ def _fee_text(fill: Fill) -> str:
 def _fill_tooltip(fill: Fill) -> str:
     notional = theme.format_decimal(fill.notional)
     liquidity = f", {fill.liquidity}" if fill.liquidity else ""
-    return f"Notional {notional}{liquidity}"
+    derived = "; derived from the order's totals" if fill.kind == FillKind.DERIVED else ""
+    return f"Notional {notional}{liquidity}{derived}"
+
+
+SOURCE_TEXT: dict[FillKind, str] = {FillKind.TRADE: "Trade", FillKind.DERIVED: "Derived"}
+"""What the Source column shows for each kind of fill."""
+SOURCE_TOOLTIPS: dict[FillKind, str] = {
+    FillKind.TRADE: "Reported by the venue as an execution.",
+    FillKind.DERIVED: (
+        "Derived from the order's filled total and average price; the venue reports no "
+        "per-fill records."
+    ),
+}
+"""The Source column's tooltip for each kind of fill."""
+
+
+def _source_colour(fill: Fill) -> QColor | None:
+    return theme.DIM_TEXT if fill.kind == FillKind.DERIVED else None
 
 
 _COLUMNS: tuple[Column[Fill], ...] = (
@@ -71,6 +95,15 @@ _COLUMNS: tuple[Column[Fill], ...] = (
     ),
     Column("fee", "Fee", _fee_text, lambda f: f.fee, numeric=True, width_px=104),
     text_column("liquidity", "Liq.", lambda f: f.liquidity.capitalize(), 52),
+    Column(
+        "source",
+        "Source",
+        lambda f: SOURCE_TEXT[f.kind],
+        lambda f: SOURCE_TEXT[f.kind],
+        width_px=64,
+        foreground=_source_colour,
+        tooltip=lambda f: SOURCE_TOOLTIPS[f.kind],
+    ),
     text_column("order", "Order", lambda f: f.client_order_id, 150),
     text_column("fill_id", "Fill id", lambda f: f.fill_id, 120),
 )
@@ -119,7 +152,8 @@ class FillsView(QWidget):
         self.model = model if model is not None else FillsModel(self)
         self.proxy = TypedSortProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView(objectName="fills.table")
+        self.table = QTableView()
+        self.table.setObjectName("fills.table")
         self.table.setModel(self.proxy)
         configure_table(self.table, self.model.columns)
         self.table.sortByColumn(FillsColumn.TIME, Qt.SortOrder.DescendingOrder)

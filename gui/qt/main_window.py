@@ -3,13 +3,18 @@
 The window renders what the bridge publishes and turns clicks into OMS calls; it holds no
 trading logic. Bulk actions confirm how many orders they touch (a non-modal dialog: no
 `exec()` inside the event loop) and report per-order failures in the error pane.
+
+Pause, resume and amend work on every venue: natively where the venue can, otherwise as
+the OMS emulates them (DESIGN.md "Capabilities and emulated actions"), and the window says
+which: a synthetic pause cancels the working remainder and sends it again on resume; an
+amend without a native one is a cancel/replace.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -36,7 +41,7 @@ from gui.oms.events import ErrorEvent, ErrorKind, VenueHealth, VenueState
 from gui.oms.profiles import VenueProfile, initial_profiles
 from gui.oms.service import ActionResult, OrderService
 from gui.oms.store import OrderStore
-from gui.qt.amend import AmendDialog
+from gui.qt.amend import CANCEL_REPLACE_FIELDS, AmendDialog
 from gui.qt.blotter import BlotterView
 from gui.qt.bridge import DeskBridge
 from gui.qt.charts import FillProgressChart
@@ -52,6 +57,23 @@ AMENDABLE: frozenset[OrderStatus] = CANCELLABLE - {OrderStatus.PENDING_REPLACE}
 """Statuses in which the amend dialog opens (the service sends from the same set)."""
 STATUS_REFRESH_MS = 1000
 """How often the status bar's poll ages are redrawn, in milliseconds."""
+SYNTHETIC_PAUSE_NOTE = "the working remainder is cancelled and sent again on resume"
+"""Said (after "synthetic pause on <venues>: ") wherever a pause is not the venue's own."""
+
+
+def synthetic_pause_text(venues: list[str]) -> str:
+    """What the trader is told about venues paused by the OMS.
+
+    Args:
+        venues: Venue names without native pause, sorted.
+
+    Returns:
+        `"synthetic pause on kucoin_futures, zenotc: the working remainder is cancelled and
+        sent again on resume"`, or "" when `venues` is empty.
+    """
+    if not venues:
+        return ""
+    return f"synthetic pause on {', '.join(venues)}: {SYNTHETIC_PAUSE_NOTE}"
 
 
 class MainWindow(QMainWindow):
@@ -126,7 +148,8 @@ class MainWindow(QMainWindow):
         self.action_amend = self._action(
             "action.amend_selected",
             "Amend…",
-            "Change the current order's quantity or limit (venues that amend natively)",
+            "Change the current order's quantity or limit (cancel/replace where the venue has "
+            "no native amend)",
             QKeySequence("Ctrl+E"),
         )
         self.action_amend.triggered.connect(lambda: self.open_amend())
@@ -239,14 +262,16 @@ class MainWindow(QMainWindow):
             "resume": RESUMABLE,
             "amend": AMENDABLE,
         }[action]
-        if order.status not in allowed:
-            return False
-        if action == "cancel":
-            return True
-        capabilities = self._capabilities(order)
-        if capabilities is None:
-            return False
-        return capabilities.amend if action == "amend" else capabilities.pause_resume
+        # Every venue pauses and amends (synthetically where it cannot natively); only a
+        # venue account the service does not know is refused.
+        return order.status in allowed and self._capabilities(order) is not None
+
+    def _synthetic_pause_venues(self, orders: list[Order]) -> list[str]:
+        # A venue without native pause/resume is paused by the OMS (cancel the remainder,
+        # send it again on resume).
+        return sorted(
+            {order.venue for order in orders if self.service.pause_is_synthetic(order.venue)}
+        )
 
     def _eligible(self, action: str) -> list[Order]:
         # The store, not the blotter's copy (up to one batch behind), decides eligibility.
@@ -267,27 +292,32 @@ class MainWindow(QMainWindow):
         if current is None:
             return None
         capabilities = self._capabilities(current)
-        if capabilities is None or not capabilities.amend:
-            self.statusBar().showMessage(
-                f"{current.venue} has no native amend: cancel and send a new order.", 6000
-            )
+        if capabilities is None:
+            self.statusBar().showMessage(f"No account {current.account} on {current.venue}.", 6000)
             return None
         if current.status not in AMENDABLE:
             self.statusBar().showMessage(f"A {current.status} order cannot be amended.", 6000)
             return None
-        dialog = AmendDialog(current, capabilities.amend_fields, self)
+        if self.service.amend_is_cancel_replace(current.venue):
+            # The OMS cancels the order and sends its remainder again with the new values.
+            dialog = AmendDialog(current, CANCEL_REPLACE_FIELDS, self, cancel_replace=True)
+        else:
+            dialog = AmendDialog(current, capabilities.amend_fields, self)
         dialog.amend_requested.connect(self._on_amend_requested)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
     def _on_amend_requested(self, client_order_id: str, amendment: Amendment) -> None:
-        self.bridge.run(self._amend(client_order_id, amendment), "amend")
+        order = self.store.get(client_order_id)
+        replace = order is not None and self.service.amend_is_cancel_replace(order.venue, amendment)
+        verb = "Cancel/replace" if replace else "Amend"
+        self.bridge.run(self._amend(client_order_id, amendment, verb), verb.lower())
 
-    async def _amend(self, client_order_id: str, amendment: Amendment) -> None:
+    async def _amend(self, client_order_id: str, amendment: Amendment, verb: str) -> None:
         result = await self.service.amend(client_order_id, amendment)
         self.statusBar().showMessage(
-            "Amend sent." if result.ok else f"Amend failed: {result.message}", 8000
+            f"{verb} sent." if result.ok else f"{verb} failed: {result.message}", 8000
         )
 
     def confirm_and_run(self, action: str) -> QMessageBox | None:
@@ -309,8 +339,12 @@ class MainWindow(QMainWindow):
         box.setIcon(QMessageBox.Icon.Warning if action == "cancel" else QMessageBox.Icon.Question)
         box.setWindowTitle(f"{action.capitalize()} {count} {noun}")
         box.setText(f"{action.capitalize()} {count} {noun}?")
+        synthetic = ""
+        if action in ("pause", "resume"):
+            note = synthetic_pause_text(self._synthetic_pause_venues(orders))
+            synthetic = f"\n\n{note[0].upper()}{note[1:]}." if note else ""
         box.setInformativeText(
-            f"{pairs}\n\nThe venue's answer for each order lands in the blotter; "
+            f"{pairs}{synthetic}\n\nThe venue's answer for each order lands in the blotter; "
             "failures in the error pane."
         )
         yes = box.addButton(
@@ -351,16 +385,14 @@ class MainWindow(QMainWindow):
             f"{action.capitalize()}: {done} accepted, {len(failed)} failed", 8000
         )
 
-    def _context_menu(self, position: object) -> None:
+    def _context_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
         menu.setObjectName("blotter.context_menu")
         for action in self._order_actions():
             menu.addAction(action)
-        menu.popup(self.blotter.table.viewport().mapToGlobal(position))  # type: ignore[arg-type]
+        menu.popup(self.blotter.table.viewport().mapToGlobal(position))
 
     def _update_actions(self, selected: list[Order]) -> None:
-        # Pause/resume stay off for venues without native pause (KuCoin Futures, ZenOTC):
-        # the tooltip says so rather than the click doing nothing.
         for action, verb in (
             (self.action_cancel, "cancel"),
             (self.action_pause, "pause"),
@@ -369,19 +401,22 @@ class MainWindow(QMainWindow):
             action.setEnabled(any(self._can(verb, order) for order in selected))
         current = self.blotter.current_order()
         self.action_amend.setEnabled(current is not None and self._can("amend", current))
-        lacking = sorted(
-            {
-                order.venue
-                for order in selected
-                if (caps := self._capabilities(order)) is not None and not caps.pause_resume
-            }
-        )
-        suffix = f" — {', '.join(lacking)} cannot pause natively" if lacking else ""
+        # Venues without native pause are paused by the OMS: the tooltip says how.
+        pausable = [order for order in selected if order.status in PAUSABLE | RESUMABLE]
+        note = synthetic_pause_text(self._synthetic_pause_venues(pausable))
+        suffix = f" — {note}" if note else ""
         for action, tip in (
             (self.action_pause, "Pause the selected orders (Ctrl+P)"),
             (self.action_resume, "Resume the selected orders (Ctrl+R)"),
         ):
             action.setToolTip(tip + suffix)
+        if current is not None and self.service.amend_is_cancel_replace(current.venue):
+            self.action_amend.setToolTip(
+                f"Cancel/replace on {current.venue}: the order is cancelled and its remainder "
+                "sent again with the new values (Ctrl+E)"
+            )
+        else:
+            self.action_amend.setToolTip("Change the current order's quantity or limit (Ctrl+E)")
 
     # -- live updates --------------------------------------------------------------------------
 

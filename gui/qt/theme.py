@@ -151,12 +151,12 @@ def format_time(ts: datetime, *, millis: bool = False) -> str:
 
 _QSS = """
 QToolTip { color: #d8dde4; background: #232932; border: 1px solid #3a4350; padding: 3px; }
-QLineEdit, QComboBox, QSpinBox {
+QLineEdit, QComboBox, QSpinBox, QDateTimeEdit {
     background: #0f1216; color: #d8dde4; border: 1px solid #333b47; border-radius: 3px;
     padding: 2px 6px; min-height: 18px; selection-background-color: #264a75;
 }
-QLineEdit:focus, QComboBox:focus, QSpinBox:focus { border-color: #3d8bfd; }
-QLineEdit:disabled, QComboBox:disabled, QSpinBox:disabled {
+QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDateTimeEdit:focus { border-color: #3d8bfd; }
+QLineEdit:disabled, QComboBox:disabled, QSpinBox:disabled, QDateTimeEdit:disabled {
     color: #59616c; background: #171a1f; border-color: #252b33;
 }
 QLineEdit[invalid="true"], QComboBox[invalid="true"] { border-color: #f85149; }

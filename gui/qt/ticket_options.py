@@ -14,9 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QWidget,
 )
@@ -30,7 +28,7 @@ from gui.domain.options import (
     TriggerPrice,
 )
 from gui.domain.orders import Strategy, TimeInForce, parse_decimal
-from gui.qt import theme
+from gui.qt.ticket_section import AddErrorLabel, TicketSection, number_edit
 from gui.venues.base import VenueCapabilities
 
 __all__ = ["TicketOptionsWidget"]
@@ -47,7 +45,7 @@ _NOT_A_NUMBER = {
 }
 
 
-class TicketOptionsWidget(QWidget):
+class TicketOptionsWidget(TicketSection):
     """Time in force, post-only, reduce-only, hidden, iceberg, leverage, margin and stop.
 
     Signals:
@@ -60,11 +58,10 @@ class TicketOptionsWidget(QWidget):
 
     edited = Signal(str)
 
-    def __init__(
-        self, add_error_label: Callable[[str], QLabel], parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.time_in_force = QComboBox(objectName="ticket.time_in_force")
+    def __init__(self, add_error_label: AddErrorLabel, parent: QWidget | None = None) -> None:
+        super().__init__(add_error_label, parent)
+        self.time_in_force = QComboBox()
+        self.time_in_force.setObjectName("ticket.time_in_force")
         for tif in TimeInForce:
             self.time_in_force.addItem(tif.value, tif)
             self.time_in_force.setItemData(
@@ -78,19 +75,22 @@ class TicketOptionsWidget(QWidget):
         self.iceberg = self._check(
             "ticket.iceberg", "Show", "Iceberg: show only the visible quantity at a time."
         )
-        self.visible_quantity = self._number("ticket.visible_quantity", "shown at a time")
-        self.leverage = self._number("ticket.leverage", "e.g. 5")
-        self.margin_mode = QComboBox(objectName="ticket.margin_mode")
+        self.visible_quantity = number_edit("ticket.visible_quantity", "shown at a time")
+        self.leverage = number_edit("ticket.leverage", "e.g. 5")
+        self.margin_mode = QComboBox()
+        self.margin_mode.setObjectName("ticket.margin_mode")
         self.margin_mode.addItem("Account default", None)
         for mode in MarginMode:
             self.margin_mode.addItem(mode.value.capitalize(), mode)
-        self.stop = QComboBox(objectName="ticket.stop")
+        self.stop = QComboBox()
+        self.stop.setObjectName("ticket.stop")
         self.stop.addItem("Off", None)
         self.stop.addItem("Rise to", StopDirection.UP)
         self.stop.addItem("Fall to", StopDirection.DOWN)
         self.stop.setToolTip("Hold the order until the watched price crosses the trigger.")
-        self.stop_price = self._number("ticket.stop_price", "trigger price")
-        self.stop_price_type = QComboBox(objectName="ticket.stop_price_type")
+        self.stop_price = number_edit("ticket.stop_price", "trigger price")
+        self.stop_price_type = QComboBox()
+        self.stop_price_type.setObjectName("ticket.stop_price_type")
         for kind in TriggerPrice:
             self.stop_price_type.addItem(kind.value, kind)
         self.stop_price_type.setToolTip("Which price the stop watches: last, mark or index.")
@@ -105,8 +105,7 @@ class TicketOptionsWidget(QWidget):
             "margin_mode": self.margin_mode,
             "stop_price": self.stop_price,
         }
-        self._rows: dict[str, list[QWidget]] = {}
-        self._build(add_error_label)
+        self._build()
         self._capabilities: VenueCapabilities | None = None
         self._strategy = Strategy.LIMIT
         self.iceberg.toggled.connect(self._sync_enabled)
@@ -126,24 +125,12 @@ class TicketOptionsWidget(QWidget):
         )
 
     def _check(self, name: str, text: str, tip: str) -> QCheckBox:
-        box = QCheckBox(text, objectName=name)
+        box = QCheckBox(text)
+        box.setObjectName(name)
         box.setToolTip(tip)
         return box
 
-    def _number(self, name: str, placeholder: str) -> QLineEdit:
-        edit = QLineEdit(objectName=name)
-        edit.setPlaceholderText(placeholder)
-        edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        edit.setFont(theme.number_font(edit.font()))
-        return edit
-
-    def _build(self, add_error_label: Callable[[str], QLabel]) -> None:
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(3)
-        grid.setColumnStretch(1, 1)
-        self._grid = grid
+    def _build(self) -> None:
         flags = QWidget()
         flags_row = QHBoxLayout(flags)
         flags_row.setContentsMargins(0, 0, 0, 0)
@@ -161,35 +148,12 @@ class TicketOptionsWidget(QWidget):
         stop_row.addWidget(self.stop)
         stop_row.addWidget(self.stop_price, 1)
         stop_row.addWidget(self.stop_price_type)
-        rows: tuple[tuple[str, str, QWidget, tuple[str, ...]], ...] = (
-            ("time_in_force", "Time in force", self.time_in_force, ("time_in_force",)),
-            ("flags", "Options", flags, ("post_only", "reduce_only", "hidden")),
-            ("iceberg", "Iceberg", iceberg, ("visible_quantity",)),
-            ("leverage", "Leverage (x)", self.leverage, ("leverage",)),
-            ("margin_mode", "Margin", self.margin_mode, ()),
-            ("stop", "Stop", stop, ("stop_price",)),
-        )
-        row = 0
-        for key, text, widget, error_names in rows:
-            caption = QLabel(text)
-            caption.setBuddy(widget)
-            grid.addWidget(caption, row, 0)
-            grid.addWidget(widget, row, 1)
-            members: list[QWidget] = [caption, widget]
-            row += 1
-            for name in error_names:
-                label = add_error_label(name)
-                grid.addWidget(label, row, 1)
-                row += 1
-            self._rows[key] = members
-
-    def caption_width(self) -> int:
-        """Width in pixels the caption column needs."""
-        return max(members[0].sizeHint().width() for members in self._rows.values())
-
-    def set_caption_width(self, width_px: int) -> None:
-        """Line the caption column up with the ticket's own grid."""
-        self._grid.setColumnMinimumWidth(0, width_px)
+        self.add_row("time_in_force", "Time in force", self.time_in_force, ("time_in_force",))
+        self.add_row("flags", "Options", flags, ("post_only", "reduce_only", "hidden"))
+        self.add_row("iceberg", "Iceberg", iceberg, ("visible_quantity",))
+        self.add_row("leverage", "Leverage (x)", self.leverage, ("leverage",))
+        self.add_row("margin_mode", "Margin", self.margin_mode)
+        self.add_row("stop", "Stop", stop, ("stop_price",))
 
     def configure(self, capabilities: VenueCapabilities) -> None:
         """Show only what the venue takes; values typed in hidden rows are kept."""
@@ -208,19 +172,19 @@ class TicketOptionsWidget(QWidget):
         self.time_in_force.setCurrentIndex(max(index, 0))
         self.time_in_force.blockSignals(False)
         options = capabilities.options
-        self._show("time_in_force", len(offered) > 1)
+        self.show_row("time_in_force", len(offered) > 1)
         self.post_only.setVisible(OrderOption.POST_ONLY in options)
         self.reduce_only.setVisible(OrderOption.REDUCE_ONLY in options)
         self.hidden.setVisible(OrderOption.HIDDEN in options)
-        self._show(
+        self.show_row(
             "flags",
             bool({OrderOption.POST_ONLY, OrderOption.REDUCE_ONLY, OrderOption.HIDDEN} & options),
         )
-        self._show("iceberg", OrderOption.ICEBERG in options)
-        self._show("leverage", OrderOption.LEVERAGE in options)
-        self._show("margin_mode", OrderOption.MARGIN_MODE in options)
-        self._show("stop", OrderOption.STOP in options)
-        self.setVisible(any(w.isVisibleTo(self) for w in self.inputs.values()))
+        self.show_row("iceberg", OrderOption.ICEBERG in options)
+        self.show_row("leverage", OrderOption.LEVERAGE in options)
+        self.show_row("margin_mode", OrderOption.MARGIN_MODE in options)
+        self.show_row("stop", OrderOption.STOP in options)
+        self.setVisible(self.has_visible_rows())
         self._sync_enabled()
 
     def set_strategy(self, strategy: Strategy) -> None:
@@ -231,10 +195,6 @@ class TicketOptionsWidget(QWidget):
     def set_quantity_unit(self, unit: str) -> None:
         """Say in the visible-quantity placeholder which unit it takes (e.g. "contracts")."""
         self.visible_quantity.setPlaceholderText(f"{unit} at a time" if unit else "at a time")
-
-    def _show(self, key: str, visible: bool) -> None:
-        for widget in self._rows[key]:
-            widget.setVisible(visible)
 
     def _sync_enabled(self, *_args: object) -> None:
         simple = self._strategy in (Strategy.MARKET, Strategy.LIMIT)

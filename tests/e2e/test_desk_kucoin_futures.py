@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QComboBox, QLabel
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
 
 from gui.app import Desk
 from gui.domain import OrderStatus
@@ -51,7 +51,8 @@ def test_contracts_from_the_ticket_fill_with_fee_and_liquidity_and_a_resting_ord
         fee = fills.index(0, FillsColumn.FEE).data()
         assert liquidity == "Taker" and "USDT" in fee
 
-        # A limit buy far below the market rests; Pause stays off (no native pause), Cancel works.
+        # A limit buy far below the market rests. KuCoin has no native pause or amend: Pause
+        # is offered as a synthetic pause and Amend as a cancel/replace, each saying so.
         await kucoin_ticket(qtbot, desk, "Limit", "3", "30000")
         await send(qtbot, desk)
         await until(lambda: len(orders_on(desk, VENUE)) == 2)
@@ -60,8 +61,19 @@ def test_contracts_from_the_ticket_fill_with_fee_and_liquidity_and_a_resting_ord
         desk.bridge.flush()
         blotter.select_client_order_ids([resting.client_order_id])
         await until(lambda: desk.window.action_cancel.isEnabled())
-        assert not desk.window.action_pause.isEnabled()
-        assert "cannot pause" in desk.window.action_pause.toolTip()
+        assert desk.window.action_pause.isEnabled()
+        tip = desk.window.action_pause.toolTip()
+        assert "synthetic pause on kucoin_futures" in tip and "sent again on resume" in tip
+        box = desk.window.confirm_and_run("pause")
+        assert box is not None
+        assert "Synthetic pause on kucoin_futures: the working remainder is cancelled" in (
+            box.informativeText()
+        )
+        box.findChild(QPushButton, "dialog.confirm.no").click()
+        dialog = desk.window.open_amend()
+        assert dialog is not None and dialog.windowTitle().startswith("Cancel/replace")
+        assert dialog.note.isVisible() and dialog.ok.text() == "Cancel/replace"
+        dialog.reject()
         await confirm(desk, "action.cancel_selected")
         await until(lambda: desk.store.get(resting.client_order_id).status == OrderStatus.CANCELED)
 

@@ -49,11 +49,14 @@ def test_an_otc_order_fills_is_amended_from_the_blotter_and_cancelled(
         await until(lambda: desk.store.get(cid).status == OrderStatus.WORKING)
         desk.bridge.flush()
         blotter.select_client_order_ids([cid])
-        assert not desk.window.action_pause.isEnabled()
+        # No native pause: offered as a synthetic pause, and the tooltip says what that does.
+        await until(lambda: desk.window.action_pause.isEnabled())
+        assert "synthetic pause on zenotc" in desk.window.action_pause.toolTip()
         row = blotter.table.selectionModel().selectedRows()[0]
         blotter.table.activated.emit(row)  # what a double-click or Enter does
         dialog = desk.window.findChild(AmendDialog, "dialog.amend")
         assert dialog is not None and dialog.isVisible()
+        assert dialog.windowTitle().startswith("Amend") and not dialog.note.isVisible()
         dialog.findChild(QLineEdit, "dialog.amend.quantity").setText("2")
         dialog.findChild(QLineEdit, "dialog.amend.limit_price").setText("31000")
         dialog.ok.click()

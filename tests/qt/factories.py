@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from gui.domain.instruments import Instrument
-from gui.domain.options import OrderOption
+from gui.domain.options import AssetClass, OrderOption
 from gui.domain.orders import Fill, Order, OrderStatus, Side, Strategy, TimeInForce
 from gui.oms.profiles import VenueProfile
 from gui.venues.base import VenueCapabilities
@@ -58,10 +58,44 @@ BROKER = VenueCapabilities(strategies=frozenset(Strategy), pause_resume=True, am
 EXCHANGE = VenueCapabilities(
     strategies=frozenset({Strategy.MARKET, Strategy.LIMIT, Strategy.IOC}),
     time_in_force=frozenset({TimeInForce.GTC, TimeInForce.IOC}),
-    options=frozenset(OrderOption),
+    options=frozenset(
+        {
+            OrderOption.POST_ONLY,
+            OrderOption.REDUCE_ONLY,
+            OrderOption.HIDDEN,
+            OrderOption.ICEBERG,
+            OrderOption.LEVERAGE,
+            OrderOption.MARGIN_MODE,
+            OrderOption.STOP,
+        }
+    ),
     quantity_in_contracts=True,
 )
-"""A futures exchange like KuCoin Futures: contracts, GTC/IOC and every option."""
+"""A futures exchange like KuCoin Futures: contracts, GTC/IOC and every book option."""
+ALGO_BROKER = VenueCapabilities(
+    strategies=frozenset({Strategy.MARKET, Strategy.LIMIT, Strategy.TWAP, Strategy.VWAP}),
+    options=frozenset(
+        {
+            OrderOption.ICEBERG,
+            OrderOption.STOP,
+            OrderOption.SHORT_SALE,
+            OrderOption.DESTINATION,
+            OrderOption.ASSET_CLASS,
+            OrderOption.START_TIME,
+            OrderOption.CLIP_SIZE,
+        }
+    ),
+    destinations=("Binance", "Bybit"),
+    asset_classes=(AssetClass.SPOT, AssetClass.FUTURE, AssetClass.OPTION),
+    fills_reported=False,
+)
+"""An algo broker like Anboto: routes to an exchange, schedules algos, no native pause/amend."""
+SPOT = VenueCapabilities(
+    strategies=frozenset({Strategy.MARKET, Strategy.LIMIT}),
+    quote_quantity_market=True,
+    fills_reported=False,
+)
+"""A spot exchange like DFX Labs: Market orders sized in the quote asset, GTC only, no options."""
 FUTURES = (
     Instrument("BTC-USDT", "XBTUSDTM", Decimal("0.1"), Decimal("0.001"), Decimal(1), Decimal(100)),
     Instrument("ETH-USDT", "ETHUSDTM", Decimal("0.01"), Decimal("0.01"), Decimal(1), Decimal(100)),

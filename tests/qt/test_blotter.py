@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView
 from pytestqt.qtbot import QtBot
 
-from gui.domain.orders import Order, OrderStatus
+from gui.domain.orders import Order, OrderStatus, Strategy
 from gui.qt.blotter import SORT_ROLE, BlotterColumn, BlotterModel, BlotterView
 from tests.qt.conftest import ModelTester
 from tests.qt.factories import make_order
@@ -267,3 +267,61 @@ def test_column_keys_are_stable_identifiers(view: BlotterView) -> None:
     assert view.model.column_of("avg_price") == C.AVG_PRICE
     with pytest.raises(KeyError):
         view.model.column_of("Avg price")
+
+
+def test_a_market_order_sized_in_the_quote_asset_shows_its_amount_then_its_quantity(
+    view: BlotterView,
+) -> None:
+    # Arrange: a DFX Market buy for 100 USDT, nothing known in BTC yet.
+    sized = make_order(
+        9,
+        venue="dfx",
+        strategy=Strategy.MARKET,
+        quantity=Decimal(0),
+        limit_price=None,
+        quote_quantity=Decimal(100),
+    )
+    view.model.apply([sized])
+    quantity = view.model.index(0, C.QUANTITY)
+    assert quantity.data() == "100 USDT"
+    assert quantity.data(Qt.ItemDataRole.ToolTipRole) == "Sized in the quote asset: 100 USDT"
+    assert view.model.index(0, C.FILLED_PCT).data() == "0.0%"
+
+    # Act: the venue reports 0.0015 BTC bought for 97.5 USDT.
+    view.model.apply(
+        [
+            dataclasses.replace(
+                sized,
+                quantity=Decimal("0.0015"),
+                filled_qty=Decimal("0.0015"),
+                avg_fill_px=Decimal(65000),
+                filled_notional=Decimal("97.5"),
+                status=OrderStatus.PARTIALLY_FILLED,
+            )
+        ]
+    )
+
+    # Assert: the base quantity once known; the amount stays in the tooltip.
+    assert quantity.data() == "0.0015"
+    assert quantity.data(Qt.ItemDataRole.ToolTipRole) == (
+        "Sized in the quote asset: 100 USDT; filled 0.0015 BTC for 97.5 USDT"
+    )
+    assert view.model.index(0, C.QUANTITY).data(SORT_ROLE) == Decimal("0.0015")
+
+
+def test_a_quote_sized_order_fill_percent_is_of_the_amount(view: BlotterView) -> None:
+    view.model.apply(
+        [
+            make_order(
+                9,
+                venue="dfx",
+                strategy=Strategy.MARKET,
+                quantity=Decimal(0),
+                quote_quantity=Decimal(100),
+                filled_qty=Decimal("0.0005"),
+                avg_fill_px=Decimal(65000),
+                filled_notional=Decimal("32.5"),
+            )
+        ]
+    )
+    assert view.model.index(0, C.FILLED_PCT).data() == "32.5%"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from gui.domain.orders import FillKind
 from gui.qt.fills import FillsColumn, FillsView
 from gui.qt.tables import SORT_ROLE
 from tests.qt.conftest import ModelTester
@@ -59,6 +61,7 @@ def test_a_fill_row_shows_what_the_venue_reported(view: FillsView) -> None:
         "65,000.5",
         "0.0125 USDT",
         "Maker",
+        "Trade",
         "od-0001",
         "f-7",
     ]
@@ -86,3 +89,31 @@ def test_table_is_named_and_sortable(view: FillsView) -> None:
     assert view.table.isSortingEnabled()
     view.model.add([])
     assert view.model.rowCount() == 0
+
+
+def test_a_derived_fill_says_where_it_comes_from(view: FillsView) -> None:
+    # Arrange: one fill the venue reported, one the desk derived from the order's totals.
+    reported = make_fill(1, ORDER, "0.1", "65000", 1)
+    derived = dataclasses.replace(
+        make_fill(2, ORDER, "0.2", "65010", 2),
+        kind=FillKind.DERIVED,
+        fee=None,
+        fee_asset="",
+        liquidity="",
+    )
+
+    view.model.add([reported, derived])
+
+    # Assert: newest (derived) on top; the Source column and its tooltip explain it.
+    source = [view.proxy.index(row, C.SOURCE).data() for row in range(2)]
+    assert source == ["Derived", "Trade"]
+    tooltip = view.proxy.index(0, C.SOURCE).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Derived from the order's filled total and average price" in tooltip
+    assert "no per-fill records" in tooltip
+    assert "Reported by the venue" in view.proxy.index(1, C.SOURCE).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
+    assert "derived" in view.proxy.index(0, C.PRICE).data(Qt.ItemDataRole.ToolTipRole)
+    assert view.model.headerData(C.SOURCE, Qt.Orientation.Horizontal) == "Source"
+    view.table.sortByColumn(C.SOURCE, Qt.SortOrder.AscendingOrder)
+    assert [view.proxy.index(row, C.SOURCE).data() for row in range(2)] == ["Derived", "Trade"]

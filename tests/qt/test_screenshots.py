@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from gui.domain.orders import OrderStatus, Side, Strategy, utc_now
+from gui.domain.orders import FillKind, OrderStatus, Side, Strategy, utc_now
 from gui.oms.events import ErrorEvent, ErrorKind
 from gui.qt.blotter import BlotterView
 from gui.qt.charts import FillProgressChart
@@ -25,7 +25,7 @@ from gui.qt.errors import ErrorsView
 from gui.qt.fills import FillsView
 from gui.qt.theme import apply_theme
 from gui.qt.ticket import TicketWidget
-from tests.qt.factories import T0, make_fill, make_order, make_profiles
+from tests.qt.factories import ALGO_BROKER, SPOT, T0, make_fill, make_order, make_profiles
 
 
 @pytest.fixture
@@ -219,3 +219,43 @@ def test_screenshots_of_every_widget(themed: QApplication, qtbot: QtBot, out_dir
 
     empty = FillProgressChart()
     _save(qtbot, empty, out_dir / "chart_empty.png", 400, 200)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_screenshots_of_broker_and_spot_widgets(
+    themed: QApplication, qtbot: QtBot, out_dir: Path
+) -> None:
+    # An algo broker's scheduled TWAP, with a clip size it refuses shown inline.
+    anboto = TicketWidget(make_profiles({"anboto": ["algo"]}, ALGO_BROKER))
+    anboto.pair.setEditText("ETH-USDT")
+    anboto.strategy.setCurrentText("TWAP")
+    anboto.quantity.setText("40")
+    anboto.duration.setText("90")
+    anboto.routing.destination.setCurrentText("Bybit")
+    anboto.schedule.set_start_ts(utc_now() + timedelta(hours=2))
+    anboto.schedule.clip_size_kind.setCurrentText("% of order")
+    anboto.schedule.clip_size.setText("150")
+    anboto.buy.click()
+    _save(qtbot, anboto, out_dir / "ticket_anboto.png", 300, 620)
+
+    # A spot exchange's Market order, sized in the quote asset.
+    dfx = TicketWidget(make_profiles({"dfx": ["spot"]}, SPOT))
+    dfx.strategy.setCurrentText("Market")
+    dfx.quote_quantity.setText("250")
+    _save(qtbot, dfx, out_dir / "ticket_dfx_market.png", 300, 320)
+
+    # Fills derived from totals next to reported ones.
+    order = make_order(20, venue="anboto", pair="ETH-USDT", strategy=Strategy.TWAP)
+    derived = [
+        dataclasses.replace(
+            make_fill(n, order, "0.5", f"3498.{n}", 60 * n),
+            kind=FillKind.DERIVED,
+            fee=None,
+            fee_asset="",
+            liquidity="",
+        )
+        for n in range(1, 4)
+    ]
+    fills = FillsView()
+    fills.model.add([*derived, make_fill(9, make_order(21), "0.1", "65000", 300)])
+    _save(qtbot, fills, out_dir / "fills_derived.png", 980, 200)
