@@ -1,0 +1,76 @@
+"""Anboto from the desk, as a trader drives it: a TWAP routed to Bybit whose fills are
+derived from the broker's totals, then a resting limit whose asynchronous cancel shows as
+pending before it is final, against the emulator over loopback HTTP with signed requests."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QComboBox
+
+from gui.app import Desk
+from gui.domain import FillKind, OrderStatus
+from gui.oms.events import StoreChange
+from gui.qt.fills import FillsColumn
+from tests.e2e.desk_helpers import confirm, fill_ticket, find, orders_on, send
+from tests.helpers import drive, until
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+VENUE = "anboto"
+
+
+def test_a_twap_routed_to_bybit_fills_and_an_async_cancel_shows_pending(
+    qasync_loop: Any, qtbot: Any, desk: Desk
+) -> None:
+    fills = desk.window.fills.model
+    seen: dict[str, list[OrderStatus]] = {}
+
+    def record(change: StoreChange) -> None:
+        for order in change.orders:
+            statuses = seen.setdefault(order.client_order_id, [])
+            if not statuses or statuses[-1] != order.status:
+                statuses.append(order.status)
+
+    desk.store.changed.subscribe(record)
+
+    async def scenario() -> None:
+        fill_ticket(qtbot, desk, VENUE, "ETH-USDT", "TWAP", {"quantity": "2", "duration": "2"})
+        destination = find(desk, QComboBox, "ticket.destination")
+        assert destination.isVisible()
+        destination.setCurrentIndex(destination.findText("Bybit"))
+        await send(qtbot, desk)
+        await until(lambda: len(orders_on(desk, VENUE)) == 1)
+        [order] = orders_on(desk, VENUE)
+        cid = order.client_order_id
+        assert order.options.destination == "Bybit"
+        await until(lambda: desk.store.get(cid).status == OrderStatus.FILLED, timeout_s=40)
+        done = desk.store.get(cid)
+        await until(lambda: sum(f.quantity for f in desk.store.fills(cid)) == done.filled_qty)
+        derived = desk.store.fills(cid)
+        assert done.filled_qty == Decimal(2) and len(derived) >= 1
+        assert {f.kind for f in derived} == {FillKind.DERIVED}
+        # Derived prices reproduce the broker's average exactly.
+        assert sum(f.notional for f in derived) == done.avg_fill_px * done.filled_qty
+        await until(lambda: fills.rowCount() >= 1)
+        assert fills.index(0, FillsColumn.SOURCE).data() == "Derived"
+
+        # A limit far below the market rests; Anboto cancels asynchronously.
+        fill_ticket(
+            qtbot, desk, VENUE, "BTC-USDT", "Limit", {"quantity": "0.1", "limit_price": "30000"}
+        )
+        await send(qtbot, desk)
+        await until(lambda: len(orders_on(desk, VENUE)) == 2)
+        resting = next(o for o in orders_on(desk, VENUE) if o.client_order_id != cid)
+        rid = resting.client_order_id
+        await until(lambda: desk.store.get(rid).status == OrderStatus.WORKING)
+        desk.bridge.flush()
+        desk.window.blotter.select_client_order_ids([rid])
+        await confirm(desk, "action.cancel_selected")
+        await until(lambda: desk.store.get(rid).status == OrderStatus.CANCELED)
+        assert OrderStatus.PENDING_CANCEL in seen[rid]
+
+    drive(qasync_loop, desk, scenario)
+    assert desk.window.errors.model.rowCount() == 0
