@@ -74,3 +74,49 @@ def test_a_twap_routed_to_bybit_fills_and_an_async_cancel_shows_pending(
 
     drive(qasync_loop, desk, scenario)
     assert desk.window.errors.model.rowCount() == 0
+
+
+def test_a_synthetic_pause_and_resume_keeps_one_order_and_exact_quantities(
+    qasync_loop: Any, qtbot: Any, desk: Desk
+) -> None:
+    async def scenario() -> None:
+        fill_ticket(qtbot, desk, VENUE, "ETH-USDT", "TWAP", {"quantity": "4", "duration": "30"})
+        await send(qtbot, desk)
+        await until(lambda: len(orders_on(desk, VENUE)) == 1)
+        cid = orders_on(desk, VENUE)[0].client_order_id
+        await until(lambda: desk.store.get(cid).filled_qty > 0, timeout_s=30)
+        desk.bridge.flush()
+        desk.window.blotter.select_client_order_ids([cid])
+        assert "synthetic pause" in desk.window.action_pause.toolTip()
+        await confirm(desk, "action.pause_selected")
+        await until(lambda: desk.store.get(cid).status == OrderStatus.PAUSED)
+        paused = desk.store.get(cid)
+        # Nothing is working at the venue while paused: the broker cancelled the first leg.
+        leg_one = desk.store.legs(cid)[0]
+        assert leg_one.venue_order_id is not None
+        client = desk.service.client_for(VENUE, paused.account)
+        at_venue = await client.order(leg_one.venue_order_id)
+        assert at_venue.status == OrderStatus.CANCELED
+        assert at_venue.filled_qty == paused.filled_qty
+
+        await confirm(desk, "action.resume_selected")
+        await until(
+            lambda: (
+                desk.store.get(cid).status in (OrderStatus.WORKING, OrderStatus.PARTIALLY_FILLED)
+            )
+        )
+        await until(lambda: desk.store.get(cid).filled_qty > paused.filled_qty, timeout_s=30)
+        legs = desk.store.legs(cid)
+        assert len(legs) == 2 and legs[1].client_order_id != cid
+        # The second leg works exactly what the first left.
+        assert legs[1].quantity == Decimal(4) - legs[0].filled_qty
+        await confirm(desk, "action.cancel_selected")
+        await until(lambda: desk.store.get(cid).status == OrderStatus.CANCELED)
+        done = desk.store.get(cid)
+        assert [o.client_order_id for o in orders_on(desk, VENUE)] == [cid]  # one row
+        assert done.quantity == Decimal(4)
+        assert done.filled_qty == sum(leg.filled_qty for leg in desk.store.legs(cid))
+        await until(lambda: sum(f.quantity for f in desk.store.fills(cid)) == done.filled_qty)
+
+    drive(qasync_loop, desk, scenario)
+    assert desk.window.errors.model.rowCount() == 0

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from gui.app import Desk
 from gui.domain import FillKind, OrderStatus
+from gui.qt.amend import AmendDialog
 from gui.qt.fills import FillsColumn
 from tests.e2e.desk_helpers import confirm, fill_ticket, find, orders_on, send
 from tests.helpers import drive, until
@@ -58,7 +59,23 @@ def test_a_market_order_spends_its_amount_and_a_resting_limit_is_cancelled(
         resting = next(o for o in orders_on(desk, VENUE) if o.client_order_id != cid)
         await until(lambda: desk.store.get(resting.client_order_id).status == OrderStatus.WORKING)
         desk.bridge.flush()
-        blotter.select_client_order_ids([resting.client_order_id])
+        rid = resting.client_order_id
+        blotter.select_client_order_ids([rid])
+
+        # DFX cannot amend: the dialog says it will cancel and send the remainder again.
+        row = blotter.table.selectionModel().selectedRows()[0]
+        blotter.table.activated.emit(row)  # what a double-click or Enter does
+        dialog = desk.window.findChild(AmendDialog, "dialog.amend")
+        assert dialog is not None and dialog.isVisible()
+        assert "Cancel/replace" in dialog.windowTitle()
+        dialog.findChild(QLineEdit, "dialog.amend.limit_price").setText("41000")
+        dialog.ok.click()
+        await until(lambda: len(desk.store.legs(rid)) == 2)
+        await until(lambda: desk.store.get(rid).status == OrderStatus.WORKING)
+        replaced = desk.store.get(rid)
+        assert (replaced.limit_price, replaced.quantity) == (Decimal(41000), Decimal("0.01"))
+        assert [o.client_order_id for o in orders_on(desk, VENUE)] == [cid, rid]  # still one row
+
         await confirm(desk, "action.cancel_selected")
         await until(lambda: desk.store.get(resting.client_order_id).status == OrderStatus.CANCELED)
 
