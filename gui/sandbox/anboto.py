@@ -26,7 +26,6 @@ from gui.sandbox.anboto_keys import (
     DEMO_API_KEY,
     DEMO_API_SECRET,
     DEMO_RSA_API_KEY,
-    DEMO_RSA_PRIVATE_KEY_PEM,
     DEMO_RSA_PUBLIC_KEY_PEM,
 )
 from gui.sandbox.anboto_orders import ACCEPT_DELAY_S, CANCEL_DELAY_S
@@ -40,7 +39,6 @@ __all__ = [
     "DEMO_API_SECRET",
     "DEMO_CREDENTIALS",
     "DEMO_RSA_API_KEY",
-    "DEMO_RSA_PRIVATE_KEY_PEM",
     "DEMO_RSA_PUBLIC_KEY_PEM",
     "AnbotoEmulator",
     "create_app",

@@ -23,8 +23,8 @@ from gui.sandbox.anboto import (
     DEMO_API_KEY,
     DEMO_API_SECRET,
     DEMO_RSA_API_KEY,
-    DEMO_RSA_PRIVATE_KEY_PEM,
 )
+from tests.sandbox.anboto_rsa_key import DEMO_RSA_PRIVATE_KEY_PEM
 
 ORDER = "/api/v2/trading/order"
 """Prefix of every endpoint."""

@@ -57,7 +57,7 @@ def load_private_key(text: str) -> Ed25519PrivateKey:
     """Read the user's Ed25519 private key.
 
     Args:
-        text: PEM (`-----BEGIN PRIVATE KEY-----` ...) or base64 of the PKCS#8 DER bytes
+        text: PEM (a PKCS#8 `PRIVATE KEY` block) or base64 of the PKCS#8 DER bytes
             (`MC4CAQAwBQYDK2VwBCIE...`); surrounding whitespace and line breaks ignored.
 
     Returns:

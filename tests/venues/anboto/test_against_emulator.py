@@ -36,12 +36,12 @@ from gui.sandbox.anboto import (
     DEMO_ACCOUNTS,
     DEMO_CREDENTIALS,
     DEMO_RSA_API_KEY,
-    DEMO_RSA_PRIVATE_KEY_PEM,
     create_app,
 )
 from gui.sandbox.engine import ManualClock, SandboxEngine
 from gui.venues.anboto import AnbotoAdapter, AnbotoConfig, AnbotoCredentials, ArrayEncoding, wire
 from gui.venues.base import OrderReport, VenueClient
+from tests.sandbox.anboto_rsa_key import DEMO_RSA_PRIVATE_KEY_PEM
 from tests.venues.anboto.anboto_fakes import FAST_CONFIG
 
 D = Decimal
