@@ -28,12 +28,12 @@ from gui.sandbox.anboto_wire import (
     AnbotoStatus,
     ApiError,
     ErrorCode,
-    ExactJSONResponse,
     invalid,
     iso_ms,
     parse_json,
 )
 from gui.sandbox.engine import SandboxEngine
+from gui.sandbox.exact_json import ExactJSONResponse
 
 MAX_BATCH_ORDERS = 100
 """Most orders in one createMany or cancelMany (our limit: none documented, notes §1.8.8)."""

@@ -28,8 +28,8 @@ from gui.sandbox.anboto_wire import (
     STRATEGIES,
     ErrorCode,
     invalid,
-    to_json,
 )
+from gui.sandbox.exact_json import to_json
 
 CREATE_FIELDS: tuple[str, ...] = (
     "clientOrderId",

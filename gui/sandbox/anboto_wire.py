@@ -14,8 +14,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from starlette.background import BackgroundTask
 from starlette.responses import Response
+
+from gui.sandbox.exact_json import ExactJSONResponse
 
 
 class AnbotoStatus(StrEnum):
@@ -131,67 +132,8 @@ def iso_ms(ts: datetime) -> str:
     return f"{ts:%Y-%m-%dT%H:%M:%S}.{ts.microsecond // 1000:03d}Z"
 
 
-# Exact JSON ----------------------------------------------------------------------------------
-# `json.dumps` cannot write a Decimal and going through float would round, so responses are
-# written here: a Decimal becomes a JSON number with exactly its digits (no exponent).
-
-
-def number_text(value: Decimal) -> str:
-    """A finite Decimal as JSON number text: `0.5`, `60000`, `0.00001`."""
-    if not value.is_finite():
-        raise ValueError(f"JSON has no {value}")
-    text = format(value.normalize(), "f")
-    return "0" if text in ("0", "-0") else text
-
-
-def to_json(value: object) -> str:
-    """JSON text of dicts, lists, strings, bools, None, ints and Decimals (exact)."""
-    parts: list[str] = []
-    _write(value, parts)
-    return "".join(parts)
-
-
-def _write(value: object, parts: list[str]) -> None:
-    if value is None or isinstance(value, (bool, str)):
-        parts.append(json.dumps(value))
-    elif isinstance(value, Decimal):
-        parts.append(number_text(value))
-    elif isinstance(value, int):
-        parts.append(str(value))
-    elif isinstance(value, Mapping):
-        items = [f"{json.dumps(str(key))}:{to_json(item)}" for key, item in value.items()]
-        parts.append("{" + ",".join(items) + "}")
-    elif isinstance(value, (list, tuple)):
-        parts.append("[" + ",".join(to_json(item) for item in value) + "]")
-    else:
-        raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-class ExactJSONResponse(Response):
-    """A JSON response whose Decimals are written exactly (see `to_json`)."""
-
-    media_type = "application/json"
-
-    def __init__(
-        self,
-        content: object,
-        status_code: int = 200,
-        headers: Mapping[str, str] | None = None,
-        background: BackgroundTask | None = None,
-    ) -> None:
-        """Build the response.
-
-        Args:
-            content: The body (see `to_json` for the types allowed).
-            status_code: HTTP status.
-            headers: Extra headers.
-            background: Task to run after the response.
-        """
-        super().__init__(content, status_code, headers, None, background)
-
-    def render(self, content: Any) -> bytes:
-        """UTF-8 JSON text of `content`."""
-        return to_json(content).encode("utf-8")
+# JSON in ----------------------------------------------------------------------------------
+# Responses are written by `gui.sandbox.exact_json`.
 
 
 def parse_json(raw: bytes) -> Any:

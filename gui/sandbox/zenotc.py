@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gui.sandbox.engine import SandboxEngine
 from gui.sandbox.zenotc_handlers import Endpoint, ZenotcEmulator
 from gui.sandbox.zenotc_requests import ApiError, error_body
-from gui.sandbox.zenotc_wire import ExactJSONResponse
+from gui.sandbox.zenotc_wire import ZenotcJSONResponse
 
 __all__ = [
     "DEMO_ACCOUNTS",
@@ -148,7 +148,7 @@ class _RateLimitMiddleware:
             return
         allowed, headers = self.window.take()
         if not allowed:
-            refusal = ExactJSONResponse(
+            refusal = ZenotcJSONResponse(
                 error_body(429, "ThrottlerException: Too Many Requests"), 429, headers=headers
             )
             await refusal(scope, receive, send)
@@ -177,7 +177,7 @@ def _guarded(endpoint: Endpoint, verifier: _Verifier, needed: str) -> Endpoint:
 async def _no_route(request: Request, exc: Exception) -> Response:
     # NestJS answers an unknown route, and a known path with another method, with 404.
     message = f"Cannot {request.method} {request.url.path}"
-    return ExactJSONResponse(error_body(404, message), 404)
+    return ZenotcJSONResponse(error_body(404, message), 404)
 
 
 def create_app(

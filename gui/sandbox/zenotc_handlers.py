@@ -1,7 +1,7 @@
 """The ZenOTC Orders API endpoints over the shared `SandboxEngine`.
 
 One method per endpoint of shared/venues/zenotc/api-reference.md (notes.md §3.3). Responses
-are bare objects (decision 4), numbers exact (`ExactJSONResponse`); gaps follow the numbered
+are bare objects (decision 4), numbers exact (`ZenotcJSONResponse`); gaps follow the numbered
 decisions of notes.md §3.7, and the rules of ours are named where they apply.
 """
 
@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from gui.domain.orders import Amendment, Side, Strategy
 from gui.sandbox.engine import OrderRefused, OrderRequest, SandboxEngine, SimOrder
+from gui.sandbox.exact_json import number_text
 from gui.sandbox.zenotc_requests import (
     ApiError,
     CreateOrder,
@@ -28,13 +29,12 @@ from gui.sandbox.zenotc_requests import (
 )
 from gui.sandbox.zenotc_wire import (
     OPEN_STATUSES,
-    ExactJSONResponse,
     ZenOrderInfo,
+    ZenotcJSONResponse,
     fill_item,
     iso_ms,
     list_item,
     new_order_id,
-    number_text,
     order_object,
     pair_of,
     status_of,
@@ -88,7 +88,7 @@ class ZenotcEmulator:
         422 over the risk limit."""
         create = parse_create(parse_json_body(await request.body()))
         info, order = self._place(create)
-        return ExactJSONResponse(order_object(info, order, with_metadata=False), 201)
+        return ZenotcJSONResponse(order_object(info, order, with_metadata=False), 201)
 
     async def list_orders(self, request: Request) -> Response:
         """`GET /api/sdk/orders`: list items newest first (decision 9) and `pagination`."""
@@ -102,7 +102,7 @@ class ZenotcEmulator:
         ]
         start = (query.page - 1) * query.limit
         page = selected[start : start + query.limit]
-        return ExactJSONResponse(
+        return ZenotcJSONResponse(
             {
                 "orders": [list_item(info, order) for info, order in page],
                 "pagination": {
@@ -117,7 +117,7 @@ class ZenotcEmulator:
     async def get_order(self, request: Request) -> Response:
         """`GET /api/sdk/orders/:orderId`: the Order object; 404 unknown."""
         info, order = self._find(request.path_params["order_id"])
-        return ExactJSONResponse(order_object(info, order, with_metadata=True))
+        return ZenotcJSONResponse(order_object(info, order, with_metadata=True))
 
     async def get_by_client_id(self, request: Request) -> Response:
         """`GET /api/sdk/orders/by-client-id?clientOrderId=`: the newest order with that id;
@@ -127,7 +127,7 @@ class ZenotcEmulator:
             raise bad_request("clientOrderId is required")
         for info, order in self._newest_first():
             if info.client_order_id == client_order_id:
-                return ExactJSONResponse(order_object(info, order, with_metadata=True))
+                return ZenotcJSONResponse(order_object(info, order, with_metadata=True))
         raise ApiError(404, "Order not found")
 
     async def amend_order(self, request: Request) -> Response:
@@ -152,7 +152,7 @@ class ZenotcEmulator:
             self.engine.amend(info.engine_id, Amendment(quantity=quantity, limit_price=price))
         except OrderRefused as exc:  # it finished meanwhile
             raise ApiError(409, f"Order cannot be amended: {exc}") from None
-        return ExactJSONResponse(order_object(info, order, with_metadata=True))
+        return ZenotcJSONResponse(order_object(info, order, with_metadata=True))
 
     async def cancel_order(self, request: Request) -> Response:
         """`DELETE /api/sdk/orders/:orderId`: `{orderId, status, cancelledAt}`; 404 unknown,
@@ -165,7 +165,7 @@ class ZenotcEmulator:
             self.engine.cancel(info.engine_id)
         except OrderRefused as exc:
             raise ApiError(409, f"Order cannot be cancelled: {exc}") from None
-        return ExactJSONResponse(
+        return ZenotcJSONResponse(
             {
                 "orderId": info.order_id,
                 "status": status_of(info, order).value,
@@ -176,7 +176,7 @@ class ZenotcEmulator:
     async def get_fills(self, request: Request) -> Response:
         """`GET /api/sdk/orders/:orderId/fills`: `{fills: [...]}` oldest first; 404 unknown."""
         info, order = self._find(request.path_params["order_id"])
-        return ExactJSONResponse({"fills": [fill_item(info, order, f) for f in order.fills]})
+        return ZenotcJSONResponse({"fills": [fill_item(info, order, f) for f in order.fills]})
 
     async def create_batch(self, request: Request) -> Response:
         """`POST /api/sdk/orders/batch`: up to 100 orders, each placed or refused on its own;
@@ -208,7 +208,7 @@ class ZenotcEmulator:
             "successful": successful,
             "failed": len(results) - successful,
         }
-        return ExactJSONResponse({"results": results, "summary": summary}, 201)
+        return ZenotcJSONResponse({"results": results, "summary": summary}, 201)
 
     async def cancel_all(self, request: Request) -> Response:
         """`DELETE /api/sdk/orders/batch`: cancel every open order, optionally only those of
@@ -226,7 +226,7 @@ class ZenotcEmulator:
                 except OrderRefused:
                     continue  # it finished meanwhile
                 cancelled.append(info.order_id)
-        return ExactJSONResponse({"cancelledCount": len(cancelled), "cancelledOrders": cancelled})
+        return ZenotcJSONResponse({"cancelledCount": len(cancelled), "cancelledOrders": cancelled})
 
     # Helpers ---------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from typing import Any
 from starlette.responses import Response
 
 from gui.domain.orders import Side
-from gui.sandbox.zenotc_wire import ASSETS, ExactJSONResponse, ZenStatus
+from gui.sandbox.zenotc_wire import ASSETS, ZenotcJSONResponse, ZenStatus
 
 CLIENT_ORDER_ID_MAX_LEN = 64
 """Longest `clientOrderId` ("max 64 chars")."""
@@ -68,7 +68,7 @@ class ApiError(Exception):
 
     def response(self, headers: Mapping[str, str] | None = None) -> Response:
         """The JSON error response."""
-        return ExactJSONResponse(
+        return ZenotcJSONResponse(
             error_body(self.status_code, self.message), self.status_code, headers=headers
         )
 

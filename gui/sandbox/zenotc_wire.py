@@ -8,7 +8,6 @@ base unit and USD, all `Decimal`; times aware UTC.
 
 from __future__ import annotations
 
-import json
 import secrets
 import uuid
 from collections.abc import Mapping
@@ -18,9 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from starlette.background import BackgroundTask
-from starlette.responses import Response
-
+from gui.sandbox.exact_json import ExactJSONResponse
 from gui.sandbox.sim_order import SimFill, SimOrder, SimStatus
 
 ASSETS: tuple[str, ...] = ("BTC", "ETH", "SOL", "XRP", "DOGE", "AVAX", "LINK")
@@ -186,79 +183,7 @@ def fill_item(info: ZenOrderInfo, order: SimOrder, fill: SimFill) -> dict[str, A
     }
 
 
-# Exact JSON ----------------------------------------------------------------------------------
-# The doc shows JSON numbers. `json.dumps` cannot write a Decimal, and going through float
-# would round (0.1 + 0.2 style, and prices with more than 15-17 digits), so the emulator writes
-# its own JSON: a Decimal becomes a JSON number with exactly its digits (no exponent, trailing
-# zeros dropped), and a client parsing with Decimal gets back the engine's value.
+class ZenotcJSONResponse(ExactJSONResponse):
+    """`ExactJSONResponse` that also writes floats, as the decimal of their shortest repr."""
 
-
-def number_text(value: Decimal) -> str:
-    """A finite Decimal as JSON number text: `1.5`, `50000`, `0.00001`, `24.975`."""
-    if not value.is_finite():
-        raise ValueError(f"JSON has no {value}")
-    text = format(value.normalize(), "f")
-    return "0" if text in ("0", "-0") else text
-
-
-def to_json(value: object) -> str:
-    """JSON text of dicts, lists, strings, bools, None, ints and Decimals (exact)."""
-    parts: list[str] = []
-    _write(value, parts)
-    return "".join(parts)
-
-
-def _write(value: object, parts: list[str]) -> None:
-    if value is None or isinstance(value, (bool, str)):
-        parts.append(json.dumps(value))
-    elif isinstance(value, Decimal):
-        parts.append(number_text(value))
-    elif isinstance(value, int):
-        parts.append(str(value))
-    elif isinstance(value, float):
-        parts.append(number_text(Decimal(repr(value))))
-    elif isinstance(value, Mapping):
-        parts.append("{")
-        for index, (key, item) in enumerate(value.items()):
-            if index:
-                parts.append(",")
-            parts.append(json.dumps(str(key)))
-            parts.append(":")
-            _write(item, parts)
-        parts.append("}")
-    elif isinstance(value, (list, tuple)):
-        parts.append("[")
-        for index, item in enumerate(value):
-            if index:
-                parts.append(",")
-            _write(item, parts)
-        parts.append("]")
-    else:
-        raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-class ExactJSONResponse(Response):
-    """A JSON response whose Decimals are written exactly (see `to_json`)."""
-
-    media_type = "application/json"
-
-    def __init__(
-        self,
-        content: object,
-        status_code: int = 200,
-        headers: Mapping[str, str] | None = None,
-        background: BackgroundTask | None = None,
-    ) -> None:
-        """Build the response.
-
-        Args:
-            content: The body (see `to_json` for the types allowed).
-            status_code: HTTP status.
-            headers: Extra headers.
-            background: Task to run after the response.
-        """
-        super().__init__(content, status_code, headers, None, background)
-
-    def render(self, content: Any) -> bytes:
-        """UTF-8 JSON text of `content`."""
-        return to_json(content).encode("utf-8")
+    floats = True
