@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Any
+import json
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from decimal import Decimal
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 
 async def until(
@@ -38,3 +42,44 @@ def drive(loop: Any, desk: Any, scenario: Callable[[], Awaitable[None]]) -> None
             await desk.aclose()
 
     loop.run_until_complete(whole())
+
+
+class _Closable(Protocol):
+    async def aclose(self) -> None: ...
+
+
+P = ParamSpec("P")
+C = TypeVar("C", bound=_Closable)
+
+
+@asynccontextmanager
+async def closing_all(build: Callable[P, C]) -> AsyncIterator[Callable[P, C]]:
+    """`build`, remembering what it builds; on the way out, `aclose()` each in turn.
+
+    For fixtures that hand a test a factory of clients or adapters:
+    `async with closing_all(build) as factory: yield factory`.
+    """
+    built: list[C] = []
+
+    def tracked(*args: P.args, **kwargs: P.kwargs) -> C:
+        item = build(*args, **kwargs)
+        built.append(item)
+        return item
+
+    yield tracked
+    for item in built:
+        await item.aclose()
+
+
+_DECIMAL = re.compile(r'"@decimal:([-0-9.Ee+]+)@"')
+
+
+def exact_json(body: Any) -> str:
+    """JSON text with every Decimal written as the exact number literal it holds."""
+
+    def mark(value: object) -> str:
+        if isinstance(value, Decimal):
+            return f"@decimal:{value}@"
+        raise TypeError(type(value).__name__)
+
+    return _DECIMAL.sub(r"\1", json.dumps(body, default=mark))

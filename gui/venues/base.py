@@ -8,16 +8,20 @@ calls a method the table says is missing (see shared/venues/cross-venue.md §2).
 Required methods: `submit`, `cancel`, `open_orders`, `order`, `find_by_client_order_id`,
 `instruments`, `ticket_errors`, `aclose`.
 Optional (capability flag): `pause`/`resume` (`pause_resume`), `amend` (`amend`),
-`cancel_all` (`cancel_all`), `pause_all`/`resume_all` (`pause_all`).
+`cancel_all` (`cancel_all`), `pause_all`/`resume_all` (`pause_all`). An adapter inherits
+`UnsupportedVerbs` for the optional verbs it lacks and `ClosingContext` for `async with`.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Protocol, runtime_checkable
+from types import TracebackType
+from typing import ClassVar, Protocol, Self, runtime_checkable
 
+from gui.domain.errors import UnsupportedAction
 from gui.domain.instruments import Instrument
 from gui.domain.options import AssetClass, OrderOption
 from gui.domain.orders import Amendment, OrderStatus, OrderTicket, Side, Strategy, TimeInForce
@@ -293,3 +297,67 @@ class VenueClient(Protocol):
     async def aclose(self) -> None:
         """Close connections."""
         ...
+
+
+class UnsupportedVerbs(ABC):
+    """The optional verbs, each raising `UnsupportedAction` without sending anything.
+
+    An adapter inherits this and defines the verbs its venue does natively; the others
+    stay here. The error reads "<venue> does not support <action>"; a venue may reword an
+    action through the `*_action` class attributes.
+    """
+
+    pause_action: ClassVar[str] = "pausing orders"
+    resume_action: ClassVar[str] = "resuming orders"
+    amend_action: ClassVar[str] = "amending orders"
+    cancel_all_action: ClassVar[str] = "cancel-all"
+    pause_all_action: ClassVar[str] = "pausing orders"
+    resume_all_action: ClassVar[str] = "resuming orders"
+
+    @property
+    @abstractmethod
+    def venue(self) -> str:
+        """Venue name, named in the error."""
+
+    async def pause(self, venue_order_id: str) -> None:
+        """Raises `UnsupportedAction`: the venue cannot pause an order."""
+        raise UnsupportedAction(self.venue, self.pause_action)
+
+    async def resume(self, venue_order_id: str) -> None:
+        """Raises `UnsupportedAction`: the venue cannot resume an order."""
+        raise UnsupportedAction(self.venue, self.resume_action)
+
+    async def amend(self, venue_order_id: str, amendment: Amendment) -> None:
+        """Raises `UnsupportedAction`: the venue cannot amend an order."""
+        raise UnsupportedAction(self.venue, self.amend_action)
+
+    async def cancel_all(self) -> None:
+        """Raises `UnsupportedAction`: the venue has no cancel-all."""
+        raise UnsupportedAction(self.venue, self.cancel_all_action)
+
+    async def pause_all(self) -> None:
+        """Raises `UnsupportedAction`: the venue has no pause-all."""
+        raise UnsupportedAction(self.venue, self.pause_all_action)
+
+    async def resume_all(self) -> None:
+        """Raises `UnsupportedAction`: the venue has no resume-all."""
+        raise UnsupportedAction(self.venue, self.resume_all_action)
+
+
+class ClosingContext(ABC):
+    """`async with adapter:` closes the adapter's connections on the way out."""
+
+    @abstractmethod
+    async def aclose(self) -> None:
+        """Close connections."""
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()

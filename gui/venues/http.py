@@ -32,7 +32,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -199,6 +199,17 @@ def error_for_transport(venue: str, exc: httpx.TransportError) -> VenueTransport
     return VenueTransportError(venue, f"{kind}: {text}" if text else kind)
 
 
+class RetrySettings(Protocol):
+    """The retry fields every venue config carries (`<Venue>Config`)."""
+
+    @property
+    def read_attempts(self) -> int: ...
+    @property
+    def retry_base_delay_s(self) -> float: ...
+    @property
+    def retry_max_delay_s(self) -> float: ...
+
+
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """How reads are retried.
@@ -219,6 +230,15 @@ class RetryPolicy:
         if isinstance(error, VenueRateLimited) and error.retry_after_s is not None:
             return max(error.retry_after_s, 0.0)
         return min(self.base_delay_s * 2.0 ** (attempt - 1), self.max_delay_s)
+
+    @classmethod
+    def from_config(cls, config: RetrySettings) -> RetryPolicy:
+        """The policy a venue config sets (`read_attempts`, `retry_*_delay_s`)."""
+        return cls(
+            max_attempts=config.read_attempts,
+            base_delay_s=config.retry_base_delay_s,
+            max_delay_s=config.retry_max_delay_s,
+        )
 
 
 _TRANSIENT = (VenueTransportError, VenueUnavailable, VenueRateLimited)

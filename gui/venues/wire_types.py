@@ -1,4 +1,4 @@
-"""Wire field types shared by the venue packages: exact JSON numbers, decimals, times, ids.
+"""Wire helpers shared by the venue packages: exact JSON in and out, decimals, times, ids.
 
 Venue-neutral on purpose: each venue's `wire` module builds its pydantic models from these
 and keeps its own spelling and quirks (aliases, envelopes, which inputs mean "unset"). Where
@@ -12,18 +12,25 @@ Rules common to every venue (DESIGN: "parse venue JSON with Decimal, never float
   (`0.1` is `Decimal("0.1")`);
 * booleans are never numbers, ids or times (`True` is an `int` in Python);
 * a number must be finite: NaN and infinities are refused;
-* decimals we send go out as plain decimal strings (`PlainDecimal`: `"100"`, never `1E+2`).
+* decimals we send go out as plain decimal strings (`PlainDecimal`: `"100"`, never `1E+2`),
+  or, in a body written by `dumps_exact`, as exact JSON number literals.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BeforeValidator, PlainSerializer
+import httpx
+from pydantic import BaseModel, BeforeValidator, PlainSerializer, ValidationError
+
+from gui.domain.errors import VenueTransportError
+
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
 def loads(content: bytes | str) -> Any:
@@ -41,6 +48,87 @@ def loads(content: bytes | str) -> Any:
         ValueError: The body is not JSON.
     """
     return json.loads(content, parse_float=Decimal)
+
+
+def parse_answer(
+    model: type[_Model],
+    response: httpx.Response,
+    what: str,
+    *,
+    venue: str,
+    unwrap: Callable[[Any], Any] | None = None,
+) -> _Model:
+    """A 2xx answer's body (decoded by `loads`) as `model`.
+
+    Args:
+        model: The wire model of the answer.
+        response: The venue's answer.
+        what: The request, for the message (`"GET /api/v1/orders"`).
+        venue: The venue's name, for the error.
+        unwrap: Takes the payload out of the decoded body (an envelope), if the venue has one.
+
+    Raises:
+        VenueTransportError: The body is not JSON or does not fit `model` (the first
+            problem, by field path).
+    """
+    try:
+        body = loads(response.content)
+        return model.model_validate(body if unwrap is None else unwrap(body))
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"]) or "body"
+        detail = f"{where}: {problem['msg']}"
+    except ValueError as exc:  # not JSON at all
+        detail = f"not JSON ({exc})"
+    raise VenueTransportError(venue, f"unreadable answer to {what}: {detail}", response.status_code)
+
+
+def dumps_exact(value: Any, *, venue: str, separators: tuple[str, str]) -> str:
+    """JSON text (ASCII escapes) with every `Decimal` as the exact number literal it holds,
+    never through a float (`Decimal("0.10")` -> `0.10`, `Decimal("1E+2")` -> `100`).
+
+    Args:
+        value: None, bool, int, str, float, `Decimal`, mappings (keys written as text),
+            lists and tuples.
+        venue: The venue's name, for the error messages.
+        separators: Item and key separators, as for `json.dumps`: `(",", ":")` compact,
+            `(", ", ": ")` its default.
+
+    Returns:
+        The JSON text.
+
+    Raises:
+        ValueError: A number is NaN or infinite.
+        TypeError: A value JSON cannot hold.
+    """
+    item_separator, key_separator = separators
+
+    def encode(value: Any) -> str:
+        if value is None:
+            return "null"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, Decimal):
+            if not value.is_finite():
+                raise ValueError(f"cannot send the non-finite number {value} to {venue}")
+            return format(value, "f")
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise ValueError(f"cannot send the non-finite number {value} to {venue}")
+            return repr(value)
+        if isinstance(value, int | str):
+            return json.dumps(value)
+        if isinstance(value, Mapping):
+            items = (
+                f"{json.dumps(str(key))}{key_separator}{encode(item)}"
+                for key, item in value.items()
+            )
+            return "{" + item_separator.join(items) + "}"
+        if isinstance(value, list | tuple):
+            return "[" + item_separator.join(encode(item) for item in value) + "]"
+        raise TypeError(f"cannot encode {type(value).__name__} as JSON for {venue}")
+
+    return encode(value)
 
 
 def to_decimal(value: object, *, expected: str = "a number or decimal string") -> Decimal | None:

@@ -18,13 +18,11 @@ import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from types import TracebackType
 
 import httpx
 
 from gui.domain.errors import (
     TicketInvalid,
-    UnsupportedAction,
     VenueAuthError,
     VenueError,
     VenueNotFound,
@@ -33,7 +31,7 @@ from gui.domain.errors import (
 )
 from gui.domain.instruments import Instrument
 from gui.domain.options import AssetClass, OrderOption
-from gui.domain.orders import Amendment, OrderStatus, OrderTicket, Strategy, TimeInForce, utc_now
+from gui.domain.orders import OrderStatus, OrderTicket, Strategy, TimeInForce, utc_now
 from gui.venues.anboto import parsing, wire
 from gui.venues.anboto.auth import AnbotoCredentials, epoch_ms
 from gui.venues.anboto.client import AnbotoClient
@@ -43,7 +41,13 @@ from gui.venues.anboto.config import (
     VENUE,
     AnbotoConfig,
 )
-from gui.venues.base import OrderReport, VenueCapabilities, capability_errors
+from gui.venues.base import (
+    ClosingContext,
+    OrderReport,
+    UnsupportedVerbs,
+    VenueCapabilities,
+    capability_errors,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +79,10 @@ _CANCEL_REFUSED = frozenset({"REJECTED", "CANCEL_REJECTED"})
 _FILLING = frozenset({OrderStatus.PARTIALLY_FILLED, OrderStatus.FILLED})
 
 
-class AnbotoAdapter:
+# No pause or resume, one or all: the pause states exist but no endpoint does (notes §1.5).
+# No amend, and no cancel-all in the reference doc (a later API added it; notes §1.7).
+# `UnsupportedVerbs` raises for them.
+class AnbotoAdapter(UnsupportedVerbs, ClosingContext):
     """One Anboto API key's trading verbs.
 
     Args:
@@ -254,54 +261,6 @@ class AnbotoAdapter:
                 results[order_id] = "" if summary is None else _cancel_refusal(summary)
         return results
 
-    async def pause(self, venue_order_id: str) -> None:
-        """Not offered: the pause states exist but no endpoint does (notes §1.5).
-
-        Raises:
-            UnsupportedAction: Always; nothing is sent.
-        """
-        raise UnsupportedAction(VENUE, "pausing orders")
-
-    async def resume(self, venue_order_id: str) -> None:
-        """Not offered (notes §1.5).
-
-        Raises:
-            UnsupportedAction: Always; nothing is sent.
-        """
-        raise UnsupportedAction(VENUE, "resuming orders")
-
-    async def amend(self, venue_order_id: str, amendment: Amendment) -> None:
-        """Not offered (notes §1.7).
-
-        Raises:
-            UnsupportedAction: Always; nothing is sent.
-        """
-        raise UnsupportedAction(VENUE, "amending orders")
-
-    async def cancel_all(self) -> None:
-        """Not in the reference doc (a later API added it; notes §1.7).
-
-        Raises:
-            UnsupportedAction: Always; nothing is sent.
-        """
-        raise UnsupportedAction(VENUE, "cancel-all")
-
-    async def pause_all(self) -> None:
-        """Not offered (notes §1.5).
-
-        Raises:
-            UnsupportedAction: Always; nothing is sent.
-        """
-        raise UnsupportedAction(VENUE, "pausing orders")
-
-    async def resume_all(self) -> None:
-        """Not offered (notes §1.5).
-
-        Raises:
-            UnsupportedAction: Always; nothing is sent.
-        """
-        raise UnsupportedAction(VENUE, "resuming orders")
-
     async def open_orders(self) -> list[OrderReport]:
         """Every order not in a terminal state: `GET /api/v2/trading/order/open`."""
         answer = await self._client.open_orders()
@@ -401,17 +360,6 @@ class AnbotoAdapter:
     async def aclose(self) -> None:
         """Close connections."""
         await self._client.aclose()
-
-    async def __aenter__(self) -> AnbotoAdapter:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
 
 def _cancel_refusal(summary: wire.OrderSummary) -> str:

@@ -24,9 +24,9 @@ from typing import TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from gui.domain.errors import VenueAuthError, VenueError, VenueRateLimited, VenueTransportError
+from gui.domain.errors import VenueAuthError, VenueError, VenueRateLimited
 from gui.venues.anboto import wire
 from gui.venues.anboto.auth import AnbotoAuth, AnbotoCredentials, epoch_ms
 from gui.venues.anboto.config import VENUE, AnbotoConfig, ArrayEncoding
@@ -37,6 +37,7 @@ from gui.venues.http import (
     VenueMessage,
     build_async_client,
 )
+from gui.venues.wire_types import parse_answer
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -99,15 +100,7 @@ def check_response(response: httpx.Response) -> VenueError | None:
 
 
 def _parse(model: type[_Model], response: httpx.Response, what: str) -> _Model:
-    try:
-        return model.model_validate(wire.loads(response.content))
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        where = ".".join(str(part) for part in problem["loc"]) or "body"
-        detail = f"{where}: {problem['msg']}"
-    except ValueError as exc:  # not JSON at all
-        detail = f"not JSON ({exc})"
-    raise VenueTransportError(VENUE, f"unreadable answer to {what}: {detail}", response.status_code)
+    return parse_answer(model, response, what, venue=VENUE)
 
 
 def _order_id(order_id: str | int) -> int:
@@ -156,11 +149,7 @@ class AnbotoClient:
             VENUE,
             client,
             extract_message,
-            retry=RetryPolicy(
-                max_attempts=config.read_attempts,
-                base_delay_s=config.retry_base_delay_s,
-                max_delay_s=config.retry_max_delay_s,
-            ),
+            retry=RetryPolicy.from_config(config),
             throttle=RequestThrottle(config.max_requests_per_s, config.burst, sleep=sleep),
             sleep=sleep,
             check=check_response,

@@ -13,9 +13,6 @@ JSON number literal it holds, never through a float.
 
 from __future__ import annotations
 
-import json
-import math
-from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -23,33 +20,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
+from gui.venues.wire_types import dumps_exact, to_decimal, to_id_text, to_utc_datetime
 from gui.venues.wire_types import loads as loads
-from gui.venues.wire_types import to_decimal, to_id_text, to_utc_datetime
 
 # -- JSON out --------------------------------------------------------------------------------
-
-
-def _encode(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError(f"cannot send the non-finite number {value} to Anboto")
-        return format(value, "f")
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"cannot send the non-finite number {value} to Anboto")
-        return repr(value)
-    if isinstance(value, int | str):
-        return json.dumps(value)
-    if isinstance(value, Mapping):
-        items = (f"{json.dumps(str(key))}:{_encode(item)}" for key, item in value.items())
-        return "{" + ",".join(items) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(_encode(item) for item in value) + "]"
-    raise TypeError(f"cannot encode {type(value).__name__} as JSON for Anboto")
 
 
 def dumps(value: Any) -> str:
@@ -60,7 +34,7 @@ def dumps(value: Any) -> str:
         ValueError: A number is NaN or infinite.
         TypeError: A value JSON cannot hold.
     """
-    return _encode(value)
+    return dumps_exact(value, venue="Anboto", separators=(",", ":"))
 
 
 # -- field types -----------------------------------------------------------------------------

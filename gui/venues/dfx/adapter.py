@@ -22,21 +22,25 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from types import TracebackType
 
 import httpx
 
-from gui.domain.errors import UnsupportedAction, VenueError, VenueNotFound, VenueTransportError
+from gui.domain.errors import VenueError, VenueNotFound, VenueTransportError
 from gui.domain.instruments import Instrument
 from gui.domain.orders import (
     TERMINAL,
-    Amendment,
     OrderStatus,
     OrderTicket,
     Strategy,
     TimeInForce,
 )
-from gui.venues.base import FillReport, OrderReport, VenueCapabilities
+from gui.venues.base import (
+    ClosingContext,
+    FillReport,
+    OrderReport,
+    UnsupportedVerbs,
+    VenueCapabilities,
+)
 from gui.venues.dfx import parsing, wire
 from gui.venues.dfx.auth import DfxCredentials
 from gui.venues.dfx.client import DfxClient
@@ -78,7 +82,9 @@ class _Trades:
     covers: Decimal | None  # None: they lagged the order's total; read again next time
 
 
-class DfxAdapter:
+# No amend, pause or resume, one or all, and no native cancel-all: DFX cancels per
+# symbol only (`cancel_symbol`), notes §2.6. `UnsupportedVerbs` raises for them.
+class DfxAdapter(UnsupportedVerbs, ClosingContext):
     """One DFX sub-account's trading verbs.
 
     Args:
@@ -90,6 +96,8 @@ class DfxAdapter:
     Raises:
         ValueError: An empty account name or `config.account_id`.
     """
+
+    cancel_all_action = "cancel-all (cancel per symbol instead)"
 
     def __init__(
         self,
@@ -286,34 +294,6 @@ class DfxAdapter:
         result = await self._client.cancel_symbol(pair.upper())
         return list(result.cancelled)
 
-    async def cancel_all(self) -> None:
-        """Not native: DFX cancels per symbol only (`cancel_symbol`, notes §2.6).
-
-        Raises:
-            UnsupportedAction: Always; nothing is sent.
-        """
-        raise UnsupportedAction(VENUE, "cancel-all (cancel per symbol instead)")
-
-    async def amend(self, venue_order_id: str, amendment: Amendment) -> None:
-        """Not offered by DFX (notes §2.6). Raises `UnsupportedAction`."""
-        raise UnsupportedAction(VENUE, "amending orders")
-
-    async def pause(self, venue_order_id: str) -> None:
-        """Not offered by DFX (notes §2.6). Raises `UnsupportedAction`."""
-        raise UnsupportedAction(VENUE, "pausing orders")
-
-    async def resume(self, venue_order_id: str) -> None:
-        """Not offered by DFX (notes §2.6). Raises `UnsupportedAction`."""
-        raise UnsupportedAction(VENUE, "resuming orders")
-
-    async def pause_all(self) -> None:
-        """Not offered by DFX (notes §2.6). Raises `UnsupportedAction`."""
-        raise UnsupportedAction(VENUE, "pausing orders")
-
-    async def resume_all(self) -> None:
-        """Not offered by DFX (notes §2.6). Raises `UnsupportedAction`."""
-        raise UnsupportedAction(VENUE, "resuming orders")
-
     async def open_orders(self) -> list[OrderReport]:
         """Every unfinished order of the sub-account, with fills where read.
 
@@ -380,14 +360,3 @@ class DfxAdapter:
     async def aclose(self) -> None:
         """Close connections."""
         await self._client.aclose()
-
-    async def __aenter__(self) -> DfxAdapter:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()

@@ -95,11 +95,7 @@ class DfxClient:
             timeout_s=config.timeout_s,
             transport=transport,
         )
-        self._retry = RetryPolicy(
-            max_attempts=config.read_attempts,
-            base_delay_s=config.retry_base_delay_s,
-            max_delay_s=config.retry_max_delay_s,
-        )
+        self._retry = RetryPolicy.from_config(config)
         rates = config.rate_limits
         # The venue counts requests as they arrive, in windows (Open Api.md); we space them
         # as they leave. Two sends exactly 1 s apart can land in one window when the first

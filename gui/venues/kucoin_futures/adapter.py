@@ -15,20 +15,18 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from types import TracebackType
 
 import httpx
 
 from gui.domain.errors import (
     TicketInvalid,
-    UnsupportedAction,
     VenueNotFound,
     VenueTransportError,
 )
 from gui.domain.instruments import Instrument
 from gui.domain.options import OrderOption
-from gui.domain.orders import Amendment, OrderStatus, OrderTicket, Strategy, TimeInForce
-from gui.venues.base import OrderReport, VenueCapabilities
+from gui.domain.orders import OrderStatus, OrderTicket, Strategy, TimeInForce
+from gui.venues.base import ClosingContext, OrderReport, UnsupportedVerbs, VenueCapabilities
 from gui.venues.kucoin_futures import parsing, tickets, wire
 from gui.venues.kucoin_futures.client import KucoinFuturesClient
 from gui.venues.kucoin_futures.config import (
@@ -97,7 +95,9 @@ class KucoinCredentials:
     __str__ = __repr__
 
 
-class KucoinFuturesAdapter:
+# No amend (no modify endpoint) and no pause or resume, one or all (notes §5):
+# `UnsupportedVerbs` raises for them, in KuCoin's own wording; the OMS emulates them.
+class KucoinFuturesAdapter(UnsupportedVerbs, ClosingContext):
     """One KuCoin Futures key's trading verbs.
 
     Args:
@@ -106,6 +106,12 @@ class KucoinFuturesAdapter:
         account: The name the desk shows for this key.
         transport: Replaces the network (tests pass `httpx.ASGITransport`).
     """
+
+    pause_action = "pause"
+    resume_action = "resume"
+    amend_action = "amend"
+    pause_all_action = "pause all"
+    resume_all_action = "resume all"
 
     def __init__(
         self,
@@ -292,26 +298,6 @@ class KucoinFuturesAdapter:
             await self._client.cancel_all_orders(symbol)
         await self._client.cancel_all_stop_orders()
 
-    async def pause(self, venue_order_id: str) -> None:
-        """Not supported by KuCoin Futures (notes §5)."""
-        raise UnsupportedAction(VENUE, "pause")
-
-    async def resume(self, venue_order_id: str) -> None:
-        """Not supported by KuCoin Futures (notes §5)."""
-        raise UnsupportedAction(VENUE, "resume")
-
-    async def amend(self, venue_order_id: str, amendment: Amendment) -> None:
-        """Not supported: KuCoin has no modify endpoint (notes §5)."""
-        raise UnsupportedAction(VENUE, "amend")
-
-    async def pause_all(self) -> None:
-        """Not supported by KuCoin Futures (notes §5)."""
-        raise UnsupportedAction(VENUE, "pause all")
-
-    async def resume_all(self) -> None:
-        """Not supported by KuCoin Futures (notes §5)."""
-        raise UnsupportedAction(VENUE, "resume all")
-
     # -- reads ----------------------------------------------------------------------------
 
     async def _all_pages(self, fetch: _PageFetch) -> list[wire.Order]:
@@ -391,14 +377,3 @@ class KucoinFuturesAdapter:
     async def aclose(self) -> None:
         """Close connections."""
         await self._client.aclose()
-
-    async def __aenter__(self) -> KucoinFuturesAdapter:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()

@@ -110,11 +110,7 @@ class KucoinTransport:
             VENUE,
             client,
             envelope.extract_message,
-            retry=RetryPolicy(
-                max_attempts=config.read_attempts,
-                base_delay_s=config.retry_base_delay_s,
-                max_delay_s=config.retry_max_delay_s,
-            ),
+            retry=RetryPolicy.from_config(config),
             throttle=RequestThrottle(config.throttle_rate_per_s, config.throttle_burst),
             check=envelope.check_response,
             sleep=sleep,

@@ -17,7 +17,6 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from gui.domain.errors import VenueTransportError
 from gui.venues.http import (
     RequestThrottle,
     RetryPolicy,
@@ -28,6 +27,7 @@ from gui.venues.http import (
 from gui.venues.treadfi import wire
 from gui.venues.treadfi.auth import TreadfiAuth
 from gui.venues.treadfi.config import VENUE, TreadfiConfig
+from gui.venues.wire_types import parse_answer
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -74,15 +74,7 @@ def _iso(ts: datetime) -> str:
 
 
 def _parse(model: type[_Model], response: httpx.Response, what: str) -> _Model:
-    try:
-        return model.model_validate(wire.loads(response.content))
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        where = ".".join(str(part) for part in problem["loc"]) or "body"
-        detail = f"{where}: {problem['msg']}"
-    except ValueError as exc:  # not JSON at all
-        detail = f"not JSON ({exc})"
-    raise VenueTransportError(VENUE, f"unreadable answer to {what}: {detail}", response.status_code)
+    return parse_answer(model, response, what, venue=VENUE)
 
 
 def _flag(value: bool) -> str:
@@ -119,11 +111,7 @@ class TreadfiClient:
             VENUE,
             client,
             extract_message,
-            retry=RetryPolicy(
-                max_attempts=config.read_attempts,
-                base_delay_s=config.retry_base_delay_s,
-                max_delay_s=config.retry_max_delay_s,
-            ),
+            retry=RetryPolicy.from_config(config),
             throttle=RequestThrottle(config.max_requests_per_s, config.burst),
         )
 

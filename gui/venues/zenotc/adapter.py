@@ -18,14 +18,19 @@ import dataclasses
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
-from types import TracebackType
 
 import httpx
 
-from gui.domain.errors import UnsupportedAction, VenueError, VenueNotFound, VenueTransportError
+from gui.domain.errors import VenueError, VenueNotFound, VenueTransportError
 from gui.domain.instruments import Instrument
 from gui.domain.orders import Amendment, OrderTicket, Strategy, TimeInForce
-from gui.venues.base import FillReport, OrderReport, VenueCapabilities
+from gui.venues.base import (
+    ClosingContext,
+    FillReport,
+    OrderReport,
+    UnsupportedVerbs,
+    VenueCapabilities,
+)
 from gui.venues.zenotc import parsing, wire
 from gui.venues.zenotc.auth import ZenotcCredentials
 from gui.venues.zenotc.client import ZenotcClient
@@ -57,7 +62,8 @@ class _Known:
     fills_cover: Decimal | None = None  # filledQuantity the cached fills account for
 
 
-class ZenotcAdapter:
+# No pause or resume, one or all (notes §3.6): `UnsupportedVerbs` raises for them.
+class ZenotcAdapter(UnsupportedVerbs, ClosingContext):
     """One ZenOTC API key's trading verbs.
 
     Args:
@@ -223,38 +229,6 @@ class ZenotcAdapter:
         (sent as an empty body, notes §3.7.3)."""
         await self._client.cancel_all_orders()
 
-    async def pause(self, venue_order_id: str) -> None:
-        """Not offered by ZenOTC (notes §3.6).
-
-        Raises:
-            UnsupportedAction: Always; nothing is sent.
-        """
-        raise UnsupportedAction(VENUE, "pausing orders")
-
-    async def resume(self, venue_order_id: str) -> None:
-        """Not offered by ZenOTC (notes §3.6).
-
-        Raises:
-            UnsupportedAction: Always; nothing is sent.
-        """
-        raise UnsupportedAction(VENUE, "resuming orders")
-
-    async def pause_all(self) -> None:
-        """Not offered by ZenOTC (notes §3.6).
-
-        Raises:
-            UnsupportedAction: Always; nothing is sent.
-        """
-        raise UnsupportedAction(VENUE, "pausing orders")
-
-    async def resume_all(self) -> None:
-        """Not offered by ZenOTC (notes §3.6).
-
-        Raises:
-            UnsupportedAction: Always; nothing is sent.
-        """
-        raise UnsupportedAction(VENUE, "resuming orders")
-
     async def open_orders(self) -> list[OrderReport]:
         """Every open or partially filled order of this key, with fills.
 
@@ -325,14 +299,3 @@ class ZenotcAdapter:
     async def aclose(self) -> None:
         """Close connections."""
         await self._client.aclose()
-
-    async def __aenter__(self) -> ZenotcAdapter:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()

@@ -23,9 +23,9 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from gui.domain.errors import VenueError, VenueRateLimited, VenueTransportError
+from gui.domain.errors import VenueError, VenueRateLimited
 from gui.venues.http import (
     RequestThrottle,
     RetryPolicy,
@@ -35,6 +35,7 @@ from gui.venues.http import (
     error_for_transport,
     should_retry,
 )
+from gui.venues.wire_types import parse_answer
 from gui.venues.zenotc import wire
 from gui.venues.zenotc.auth import ZenotcAuth, ZenotcCredentials, epoch_ms
 from gui.venues.zenotc.config import MAX_BATCH_ORDERS, MAX_PAGE_LIMIT, VENUE, ZenotcConfig
@@ -111,15 +112,7 @@ def _id(order_id: str) -> str:
 
 
 def _parse(model: type[_Model], response: httpx.Response, what: str) -> _Model:
-    try:
-        return model.model_validate(wire.unwrap(wire.loads(response.content)))
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        where = ".".join(str(part) for part in problem["loc"]) or "body"
-        detail = f"{where}: {problem['msg']}"
-    except ValueError as exc:  # not JSON at all
-        detail = f"not JSON ({exc})"
-    raise VenueTransportError(VENUE, f"unreadable answer to {what}: {detail}", response.status_code)
+    return parse_answer(model, response, what, venue=VENUE, unwrap=wire.unwrap)
 
 
 def rate_limit_wait_s(response: httpx.Response, now_ms: int) -> float | None:
@@ -169,11 +162,7 @@ class ZenotcClient:
             timeout_s=config.timeout_s,
             transport=transport,
         )
-        self._retry = RetryPolicy(
-            max_attempts=config.read_attempts,
-            base_delay_s=config.retry_base_delay_s,
-            max_delay_s=config.retry_max_delay_s,
-        )
+        self._retry = RetryPolicy.from_config(config)
         self._throttle = RequestThrottle(config.max_requests_per_s, config.burst, sleep=sleep)
 
     async def _send(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,6 +20,7 @@ from urllib.parse import parse_qs
 import httpx
 
 from gui.venues.anboto import AnbotoConfig, AnbotoCredentials
+from tests.helpers import exact_json
 
 RESOURCES = Path(__file__).parent / "resources"
 API_KEY = "test-key-0001"
@@ -72,20 +72,6 @@ def resource_text(name: str) -> str:
 def load_resource(name: str) -> Any:
     """`resources/<name>` parsed with exact decimals."""
     return json.loads(resource_text(name), parse_float=Decimal)
-
-
-_DECIMAL = re.compile(r'"@decimal:([-0-9.Ee+]+)@"')
-
-
-def exact_json(body: Any) -> str:
-    """JSON text with every Decimal written as the exact number literal it holds."""
-
-    def mark(value: object) -> str:
-        if isinstance(value, Decimal):
-            return f"@decimal:{value}@"
-        raise TypeError(type(value).__name__)
-
-    return _DECIMAL.sub(r"\1", json.dumps(body, default=mark))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from gui.venues.kucoin_futures import (
     KucoinFuturesConfig,
 )
 from gui.venues.kucoin_futures.transport import PUBLIC_PATHS
+from tests.helpers import closing_all
 from tests.venues.kucoin_futures.kucoin_fakes import (
     API_KEY,
     API_PASSPHRASE,
@@ -39,7 +40,6 @@ def fixed_auth(now_ms: int = NOW_MS) -> KucoinAuth:
 @pytest_asyncio.fixture
 async def make_client() -> AsyncIterator[ClientFactory]:
     """Builds clients on a `FakeKucoin` with a fixed clock; closes them after the test."""
-    clients: list[KucoinFuturesClient] = []
 
     def build(
         fake: FakeKucoin,
@@ -48,32 +48,25 @@ async def make_client() -> AsyncIterator[ClientFactory]:
         sleeps: Sleeps | None = None,
         auth: KucoinAuth | None = None,
     ) -> KucoinFuturesClient:
-        client = KucoinFuturesClient(
+        return KucoinFuturesClient(
             config,
             auth if auth is not None else fixed_auth(),
             transport=fake.transport,
             sleep=sleeps if sleeps is not None else Sleeps(),
         )
-        clients.append(client)
-        return client
 
-    yield build
-    for client in clients:
-        await client.aclose()
+    async with closing_all(build) as factory:
+        yield factory
 
 
 @pytest_asyncio.fixture
 async def make_adapter() -> AsyncIterator[AdapterFactory]:
     """Builds adapters on a transport; closes them after the test."""
-    adapters: list[KucoinFuturesAdapter] = []
 
     def build(
         transport: httpx.AsyncBaseTransport, *, config: KucoinFuturesConfig = FAST_CONFIG
     ) -> KucoinFuturesAdapter:
-        adapter = KucoinFuturesAdapter(config, CREDENTIALS, "main", transport=transport)
-        adapters.append(adapter)
-        return adapter
+        return KucoinFuturesAdapter(config, CREDENTIALS, "main", transport=transport)
 
-    yield build
-    for adapter in adapters:
-        await adapter.aclose()
+    async with closing_all(build) as factory:
+        yield factory

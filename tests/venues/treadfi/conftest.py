@@ -8,6 +8,7 @@ import httpx
 import pytest_asyncio
 
 from gui.venues.treadfi import TreadfiClient, TreadfiConfig
+from tests.helpers import closing_all
 from tests.venues.treadfi.treadfi_fakes import API_KEY, FAST_CONFIG, FakeVenue
 
 ClientFactory = Callable[..., TreadfiClient]
@@ -16,13 +17,9 @@ ClientFactory = Callable[..., TreadfiClient]
 @pytest_asyncio.fixture
 async def make_client() -> AsyncIterator[ClientFactory]:
     """Builds `TreadfiClient`s wired to a `FakeVenue`; closes them after the test."""
-    clients: list[TreadfiClient] = []
 
     def build(fake: FakeVenue, config: TreadfiConfig = FAST_CONFIG) -> TreadfiClient:
-        client = TreadfiClient(config, API_KEY, transport=httpx.ASGITransport(app=fake))
-        clients.append(client)
-        return client
+        return TreadfiClient(config, API_KEY, transport=httpx.ASGITransport(app=fake))
 
-    yield build
-    for client in clients:
-        await client.aclose()
+    async with closing_all(build) as factory:
+        yield factory

@@ -8,6 +8,7 @@ from typing import Any
 import pytest_asyncio
 
 from gui.venues.zenotc import ZenotcAdapter, ZenotcClient, ZenotcConfig
+from tests.helpers import closing_all
 from tests.venues.zenotc.zenotc_fakes import CREDENTIALS, FAST_CONFIG, FakeVenue
 
 ClientFactory = Callable[..., ZenotcClient]
@@ -17,28 +18,20 @@ AdapterFactory = Callable[..., ZenotcAdapter]
 @pytest_asyncio.fixture
 async def make_client() -> AsyncIterator[ClientFactory]:
     """Builds `ZenotcClient`s over a `FakeVenue`; closes them after the test."""
-    clients: list[ZenotcClient] = []
 
     def build(fake: FakeVenue, config: ZenotcConfig = FAST_CONFIG, **kwargs: Any) -> ZenotcClient:
-        client = ZenotcClient(config, CREDENTIALS, transport=fake.transport(), **kwargs)
-        clients.append(client)
-        return client
+        return ZenotcClient(config, CREDENTIALS, transport=fake.transport(), **kwargs)
 
-    yield build
-    for client in clients:
-        await client.aclose()
+    async with closing_all(build) as factory:
+        yield factory
 
 
 @pytest_asyncio.fixture
 async def make_adapter() -> AsyncIterator[AdapterFactory]:
     """Builds `ZenotcAdapter`s (account "otc") over a `FakeVenue`; closes them after."""
-    adapters: list[ZenotcAdapter] = []
 
     def build(fake: FakeVenue, config: ZenotcConfig = FAST_CONFIG) -> ZenotcAdapter:
-        adapter = ZenotcAdapter(config, CREDENTIALS, "otc", transport=fake.transport())
-        adapters.append(adapter)
-        return adapter
+        return ZenotcAdapter(config, CREDENTIALS, "otc", transport=fake.transport())
 
-    yield build
-    for adapter in adapters:
-        await adapter.aclose()
+    async with closing_all(build) as factory:
+        yield factory

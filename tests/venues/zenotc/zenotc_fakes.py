@@ -6,7 +6,6 @@ A uniquely named module (not `conftest`) so test modules can import it.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,6 +16,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 from gui.venues.zenotc import ZenotcConfig, ZenotcCredentials
+from tests.helpers import exact_json
 
 RESOURCES = Path(__file__).parent / "resources"
 API_KEY = "zk_test_4f9a2c"
@@ -48,20 +48,6 @@ def order_body(**fields: Any) -> dict[str, Any]:
     """The doc's Order object with some fields replaced (None removes a field)."""
     body: dict[str, Any] = load_resource("http_orders_object.json") | fields
     return {key: value for key, value in body.items() if value is not None}
-
-
-_DECIMAL = re.compile(r'"@decimal:([-0-9.Ee+]+)@"')
-
-
-def exact_json(body: Any) -> str:
-    """JSON text with every Decimal written as the exact number literal it holds."""
-
-    def mark(value: object) -> str:
-        if isinstance(value, Decimal):
-            return f"@decimal:{value}@"
-        raise TypeError(type(value).__name__)
-
-    return _DECIMAL.sub(r"\1", json.dumps(body, default=mark))
 
 
 @dataclass(frozen=True)
