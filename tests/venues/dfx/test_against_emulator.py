@@ -276,3 +276,24 @@ async def test_the_clock_must_be_within_five_seconds(skew_ms: int, accepted: boo
                 await client.open_orders()
     finally:
         await client.aclose()
+
+
+@pytest.mark.asyncio
+async def test_finished_orders_are_listed_with_their_averages_within_limit_and_window(
+    desk: Desk,
+) -> None:
+    bid, _ = desk.bid_ask()
+    filled = [
+        (await desk.adapter.submit(market("100"), f"fin-{n}")).venue_order_id for n in range(3)
+    ]
+    resting = await desk.adapter.submit(limit("0.001", bid * D("0.9")), "fin-c")
+    await desk.adapter.cancel(resting.venue_order_id)
+    client = desk.adapter.client
+    everything = await client.finish_orders(symbol="BTC-USDT", limit=500)
+    assert {o.order_id for o in everything} == {*filled, resting.venue_order_id}
+    done = {o.order_id: o for o in everything}
+    assert all(done[i].status == "FILLED" and done[i].average_price for i in filled)
+    assert done[resting.venue_order_id].status == "CANCELED"
+    assert len(await client.finish_orders(limit=2)) == 2
+    later = datetime(2030, 1, 1, tzinfo=UTC)
+    assert await client.finish_orders(start=later) == []
