@@ -20,6 +20,7 @@ from tests.helpers import drive, until
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 VENUE = "anboto"
+D = Decimal
 
 
 def test_a_twap_routed_to_bybit_fills_and_an_async_cancel_shows_pending(
@@ -52,8 +53,12 @@ def test_a_twap_routed_to_bybit_fills_and_an_async_cancel_shows_pending(
         derived = desk.store.fills(cid)
         assert done.filled_qty == Decimal(2) and len(derived) >= 1
         assert {f.kind for f in derived} == {FillKind.DERIVED}
-        # Derived prices reproduce the broker's average exactly.
-        assert sum(f.notional for f in derived) == done.avg_fill_px * done.filled_qty
+        # Derived prices reproduce the broker's average: exactly where the quotient
+        # terminates, else to Decimal's 28 significant digits.
+        broker_notional = done.avg_fill_px * done.filled_qty
+        assert abs(sum(f.notional for f in derived) - broker_notional) <= broker_notional * D(
+            "1e-24"
+        )
         await until(lambda: fills.rowCount() >= 1)
         assert fills.index(0, FillsColumn.SOURCE).data() == "Derived"
 
