@@ -504,6 +504,9 @@ class Order:
             leg's (None while a new leg awaits the venue's answer), and `quantity` stays
             the order's total. The blotter shows `leg_count` and, when
             `is_between_legs`, that nothing is working at the venue.
+        pinned: The trader pinned it: bulk cancel and the kill switch skip it unless
+            they are told to include pinned orders (issue 6 §6). A desk-side flag: never
+            sent to the venue, kept across the venue's reports.
     """
 
     client_order_id: str
@@ -532,6 +535,7 @@ class Order:
     quote_quantity: Decimal | None = None
     filled_notional: Decimal | None = None
     legs: tuple[Leg, ...] = field(default=())
+    pinned: bool = False
 
     @classmethod
     def from_ticket(

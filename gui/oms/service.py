@@ -40,6 +40,7 @@ from gui.domain.orders import (
     OrderStatus,
     OrderTicket,
 )
+from gui.oms.bulk import EVERYTHING, BulkOutcome, BulkProgress, BulkRunner, Scope
 from gui.oms.events import ErrorEvent, ErrorKind, Signal
 from gui.oms.legs import amendment_fields
 from gui.oms.store import OrderStore
@@ -47,9 +48,13 @@ from gui.oms.synthetic import ActionResult, LegActions
 from gui.venues.base import VenueCapabilities, VenueClient, capability_errors
 
 __all__ = [
+    "EVERYTHING",
     "MAX_CONCURRENT_REQUESTS_PER_VENUE",
     "ActionResult",
+    "BulkOutcome",
+    "BulkProgress",
     "OrderService",
+    "Scope",
     "new_client_order_id",
 ]
 
@@ -108,6 +113,7 @@ class OrderService:
             tickets=self._tickets,
             new_id=new_client_order_id,
         )
+        self._bulk = BulkRunner(self)
         store.problems.subscribe(self.errors.publish)
 
     @property
@@ -266,12 +272,22 @@ class OrderService:
     # -- actions on working orders -----------------------------------------------------------
 
     async def cancel(self, client_order_ids: Iterable[str]) -> list[ActionResult]:
-        """Cancel orders (one request each, concurrently within each venue's bound).
+        """Cancel these orders, pinned ones included: `run_bulk("cancel", ...)` over the
+        selection (batch cancel where the venue has it, else one request each,
+        concurrently within each venue's bound).
 
         An order with nothing working at the venue (synthetically paused) is cancelled on
         the desk at once, without a request.
+
+        Returns:
+            One result per distinct id, in the order given; an order that cannot be
+            cancelled (unknown, done, already pending cancel) gets its refusal.
         """
-        return await self._each(client_order_ids, self._cancel_one)
+        ids = list(dict.fromkeys(client_order_ids))
+        scope = Scope(client_order_ids=frozenset(ids), include_pinned=True)
+        outcome = await self.run_bulk("cancel", scope)
+        by_id = {result.client_order_id: result for result in outcome.results}
+        return [by_id[client_order_id] for client_order_id in ids]
 
     async def pause(self, client_order_ids: Iterable[str]) -> list[ActionResult]:
         """Pause working orders: natively where the venue pauses, else synthetically
@@ -281,6 +297,60 @@ class OrderService:
     async def resume(self, client_order_ids: Iterable[str]) -> list[ActionResult]:
         """Resume paused orders: natively, or by sending the remainder as a new leg."""
         return await self._each(client_order_ids, self._resume_one)
+
+    # -- bulk actions (issue 6; see gui.oms.bulk) ----------------------------------------------
+
+    def orders_in_scope(self, scope: Scope, action: str) -> list[Order]:
+        """The orders a bulk `action` over `scope` would be sent for, in the store's order
+        (for the confirmation: how many orders on which venues).
+
+        Cancel: cancellable orders not already pending cancel, pinned ones only with
+        `scope.include_pinned`. Pause: working or partially filled orders. Resume: paused
+        orders. Pause and resume ignore pins.
+
+        Raises:
+            ValueError: `action` is not "cancel", "pause" or "resume".
+        """
+        return self._bulk.orders_in_scope(scope, action)
+
+    async def run_bulk(
+        self,
+        action: str,
+        scope: Scope,
+        progress: Callable[[BulkProgress], None] | None = None,
+    ) -> BulkOutcome:
+        """Cancel, pause or resume every order in `scope`, on every venue account at once.
+
+        Native first (`gui.oms.bulk`): cancel-all when the scope is everything on the
+        account, batch cancel in chunks of the venue's limit, Tread.fi pause/resume-all
+        when the scope is everything on the venue; else per-order requests within each
+        account's bound (synthetic pause where the venue has none). Orders show their
+        pending status before any request; a refusal puts the order back and reaches the
+        error pane naming it. The summary is logged for the audit trail.
+
+        Args:
+            action: "cancel", "pause" or "resume".
+            scope: Which orders.
+            progress: Called with the counts at the start and after each order or batch
+                resolves (on the event loop; it must not block).
+
+        Returns:
+            One result per order sent for (and per selected order refused), the pinned
+            orders skipped, and the summary line.
+
+        Raises:
+            ValueError: `action` is not "cancel", "pause" or "resume".
+        """
+        return await self._bulk.run(action, scope, progress)
+
+    async def kill_switch(
+        self,
+        include_pinned: bool = False,
+        progress: Callable[[BulkProgress], None] | None = None,
+    ) -> BulkOutcome:
+        """Cancel everything on every venue at once (`run_bulk("cancel", EVERYTHING)`),
+        pinned orders skipped unless `include_pinned`."""
+        return await self.run_bulk("cancel", Scope(include_pinned=include_pinned), progress)
 
     async def amend(self, client_order_id: str, amendment: Amendment) -> ActionResult:
         """Change a working order's quantity (its new total), limit, duration or POV

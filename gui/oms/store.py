@@ -163,6 +163,25 @@ class OrderStore:
             self.changed.publish(StoreChange(orders=(new,)))
         return new
 
+    def set_pinned(self, client_order_id: str, pinned: bool) -> Order:
+        """Pin or unpin an order: bulk cancel and the kill switch skip pinned orders
+        unless told to include them (issue 6 §6). A desk-side flag: it is not a command
+        to the venue, so reports keep moving the order as before.
+
+        Returns:
+            The order with the flag set (the same object when it already was).
+
+        Raises:
+            KeyError: No such order.
+        """
+        order = self._orders[client_order_id]
+        if order.pinned == pinned:
+            return order
+        new = dataclasses.replace(order, pinned=pinned, updated_ts=utc_now())
+        self._put(new)
+        self.changed.publish(StoreChange(orders=(new,)))
+        return new
+
     # -- legs (synthetic pause and cancel/replace) ------------------------------------------------
 
     def end_leg(self, client_order_id: str, ending: LegEnd, pending: OrderStatus) -> Order:
@@ -443,6 +462,11 @@ class OrderStore:
         if target == OrderStatus.WORKING and order.filled_qty > 0:
             target = OrderStatus.PARTIALLY_FILLED
         if target == order.status:
+            return order
+        if target == OrderStatus.PENDING_NEW:
+            # "Received, not live yet" is no news once the desk has seen the order further
+            # on: a resumed or replacing leg is pending at the venue (Anboto holds a new
+            # parent order in PENDING_NEW for a moment) while the order it works is live.
             return order
         stale = (
             observed_at is not None

@@ -8,13 +8,15 @@ calls a method the table says is missing (see shared/venues/cross-venue.md §2).
 Required methods: `submit`, `cancel`, `open_orders`, `order`, `find_by_client_order_id`,
 `instruments`, `ticket_errors`, `aclose`.
 Optional (capability flag): `pause`/`resume` (`pause_resume`), `amend` (`amend`),
-`cancel_all` (`cancel_all`), `pause_all`/`resume_all` (`pause_all`). An adapter inherits
+`cancel_all` (`cancel_all`), `pause_all`/`resume_all` (`pause_all`), `cancel_many`
+(`batch_cancel_limit` > 0; see `BatchCancel`). An adapter inherits
 `UnsupportedVerbs` for the optional verbs it lacks and `ClosingContext` for `async with`.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -299,6 +301,32 @@ class VenueClient(Protocol):
         ...
 
 
+@runtime_checkable
+class BatchCancel(Protocol):
+    """The optional `cancel_many` verb of a `VenueClient` (capability `batch_cancel_limit`).
+
+    Every adapter that inherits `UnsupportedVerbs` has it (raising `UnsupportedAction`
+    when the venue has no batch cancel). It is a protocol of its own, not yet a member of
+    `VenueClient`, because the Tread.fi adapter (no batch cancel, notes §6) does not
+    inherit `UnsupportedVerbs`: the OMS calls it only on a client whose capability says
+    so and that passes `isinstance(client, BatchCancel)`.
+    """
+
+    async def cancel_many(self, venue_order_ids: Sequence[str]) -> dict[str, str]:
+        """Ask the venue to cancel several orders with its batch endpoint (capability
+        `batch_cancel_limit` > 0: at most that many ids per request; an adapter may chunk a
+        longer list itself). The next report of each order shows the outcome.
+
+        Returns:
+            Venue order id -> "" when the venue accepted that order's cancel, else the
+            venue's reason. An id the answer leaves out was not refused by name.
+
+        Raises:
+            VenueError: The request as a whole failed (auth, network, 5xx).
+        """
+        ...
+
+
 class UnsupportedVerbs(ABC):
     """The optional verbs, each raising `UnsupportedAction` without sending anything.
 
@@ -311,6 +339,7 @@ class UnsupportedVerbs(ABC):
     resume_action: ClassVar[str] = "resuming orders"
     amend_action: ClassVar[str] = "amending orders"
     cancel_all_action: ClassVar[str] = "cancel-all"
+    cancel_many_action: ClassVar[str] = "batch cancel"
     pause_all_action: ClassVar[str] = "pausing orders"
     resume_all_action: ClassVar[str] = "resuming orders"
 
@@ -330,6 +359,10 @@ class UnsupportedVerbs(ABC):
     async def amend(self, venue_order_id: str, amendment: Amendment) -> None:
         """Raises `UnsupportedAction`: the venue cannot amend an order."""
         raise UnsupportedAction(self.venue, self.amend_action)
+
+    async def cancel_many(self, venue_order_ids: Sequence[str]) -> dict[str, str]:
+        """Raises `UnsupportedAction`: the venue has no batch cancel."""
+        raise UnsupportedAction(self.venue, self.cancel_many_action)
 
     async def cancel_all(self) -> None:
         """Raises `UnsupportedAction`: the venue has no cancel-all."""

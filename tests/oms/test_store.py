@@ -198,3 +198,16 @@ def test_derived_fills_survive_a_restart_without_being_counted_twice() -> None:
     assert [(f.fill_id, f.quantity, f.price) for f in again.fills("OD1")] == [
         ("V1~1", Decimal("0.6"), Decimal(102))
     ]
+
+
+def test_a_venue_still_saying_pending_new_does_not_move_a_live_order_back() -> None:
+    store = OrderStore()
+    problems: list[ErrorEvent] = []
+    store.problems.subscribe(problems.append)
+    new_order(store)
+    store.apply_reports([report(OrderStatus.WORKING, "0.25", (fill("f1", "0.25"),))])
+    # A new leg acknowledged but not yet accepted at the venue (Anboto's PENDING_NEW).
+    store.apply_reports([report(OrderStatus.PENDING_NEW, "0.25", venue_status="PENDING_NEW")])
+    order = store.get("OD1")
+    assert order is not None and order.status == OrderStatus.PARTIALLY_FILLED
+    assert problems == []
