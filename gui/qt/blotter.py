@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
 from gui.domain.orders import WORKING, Order
@@ -37,7 +38,7 @@ from gui.qt.tables import (
     time_column,
 )
 
-__all__ = ["SORT_ROLE", "BlotterColumn", "BlotterModel", "BlotterProxy", "BlotterView"]
+__all__ = ["PIN_MARK", "SORT_ROLE", "BlotterColumn", "BlotterModel", "BlotterProxy", "BlotterView"]
 
 
 class BlotterColumn(ColumnId):
@@ -57,6 +58,19 @@ class BlotterColumn(ColumnId):
     STATUS = 11
     CLIENT_ORDER_ID = 12
     VENUE_ORDER_ID = 13
+    PINNED = 14
+    """Shown first (see `BlotterView`); appended here so saved layouts keep their columns."""
+
+
+PIN_MARK = "⚑"
+"""What the `pinned` column shows for a pinned order (DejaVu has it; no emoji font needed)."""
+_PIN_COLOUR = QColor("#d29922")
+
+
+def _pin_tooltip(order: Order) -> str:
+    if not order.pinned:
+        return ""
+    return "Pinned: bulk cancel and the kill switch skip it unless Include pinned is ticked"
 
 
 def _status_tooltip(order: Order) -> str:
@@ -142,6 +156,15 @@ _SPECS: dict[BlotterColumn, Column[Order]] = {
     ),
     BlotterColumn.VENUE_ORDER_ID: text_column(
         "venue_order_id", "Venue order id", lambda o: o.venue_order_id or "", 150
+    ),
+    BlotterColumn.PINNED: Column(
+        "pinned",
+        "Pin",
+        lambda o: PIN_MARK if o.pinned else "",
+        lambda o: "pinned" if o.pinned else "",
+        width_px=36,
+        foreground=lambda o: _PIN_COLOUR,
+        tooltip=_pin_tooltip,
     ),
 }
 assert [c.key for c in _SPECS.values()] == [c.key for c in BlotterColumn]
@@ -303,6 +326,8 @@ class BlotterView(QWidget):
             BlotterColumn.FILLED_PCT, ProgressBarDelegate(SORT_ROLE, self.table)
         )
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header = self.table.horizontalHeader()
+        header.moveSection(header.visualIndex(BlotterColumn.PINNED), 0)  # the mark leads the row
         self.table.sortByColumn(BlotterColumn.TIME, Qt.SortOrder.DescendingOrder)
 
         bar = QHBoxLayout()

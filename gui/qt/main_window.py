@@ -1,8 +1,11 @@
 """The desk: blotter in the middle, ticket, chart, fills and errors in docks.
 
 The window renders what the bridge publishes and turns clicks into OMS calls; it holds no
-trading logic. Bulk actions confirm how many orders they touch (a non-modal dialog: no
-`exec()` inside the event loop) and report per-order failures in the error pane.
+trading logic. Its parts live beside it: `bulk_actions` (cancel, pause and resume by scope,
+the kill switch, pinning, progress in the status bar; each confirms how many orders it
+touches in a non-modal dialog, no `exec()` inside the event loop) and `desk_flow` (F2/F3
+buy/sell ticket, Ctrl+Enter send, "Load into ticket"). Double-clicking a working order
+opens the amend dialog; a finished one is loaded into the ticket.
 
 Pause, resume and amend work on every venue: natively where the venue can, otherwise as
 the OMS emulates them (DESIGN.md "Capabilities and emulated actions"), and the window says
@@ -12,7 +15,7 @@ amend without a native one is a cancel/replace.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping
+from collections.abc import Mapping
 
 from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -27,24 +30,17 @@ from PySide6.QtWidgets import (
 )
 
 from gui.domain.errors import TicketInvalid
-from gui.domain.orders import (
-    CANCELLABLE,
-    PAUSABLE,
-    RESUMABLE,
-    Amendment,
-    Order,
-    OrderStatus,
-    OrderTicket,
-    utc_now,
-)
+from gui.domain.orders import CANCELLABLE, Amendment, Order, OrderStatus, OrderTicket, utc_now
 from gui.oms.events import ErrorEvent, ErrorKind, VenueHealth, VenueState
 from gui.oms.profiles import VenueProfile, initial_profiles
-from gui.oms.service import ActionResult, OrderService
+from gui.oms.service import OrderService
 from gui.oms.store import OrderStore
 from gui.qt.amend import CANCEL_REPLACE_FIELDS, AmendDialog
 from gui.qt.blotter import BlotterView
 from gui.qt.bridge import DeskBridge
+from gui.qt.bulk_actions import BulkActions, Verb, make_action, set_tip
 from gui.qt.charts import FillProgressChart
+from gui.qt.desk_flow import TicketFlow
 from gui.qt.errors import ErrorsView
 from gui.qt.fills import FillsView
 from gui.qt.ticket import TicketWidget
@@ -57,23 +53,6 @@ AMENDABLE: frozenset[OrderStatus] = CANCELLABLE - {OrderStatus.PENDING_REPLACE}
 """Statuses in which the amend dialog opens (the service sends from the same set)."""
 STATUS_REFRESH_MS = 1000
 """How often the status bar's poll ages are redrawn, in milliseconds."""
-SYNTHETIC_PAUSE_NOTE = "the working remainder is cancelled and sent again on resume"
-"""Said (after "synthetic pause on <venues>: ") wherever a pause is not the venue's own."""
-
-
-def synthetic_pause_text(venues: list[str]) -> str:
-    """What the trader is told about venues paused by the OMS.
-
-    Args:
-        venues: Venue names without native pause, sorted.
-
-    Returns:
-        `"synthetic pause on kucoin_futures, zenotc: the working remainder is cancelled and
-        sent again on resume"`, or "" when `venues` is empty.
-    """
-    if not venues:
-        return ""
-    return f"synthetic pause on {', '.join(venues)}: {SYNTHETIC_PAUSE_NOTE}"
 
 
 class MainWindow(QMainWindow):
@@ -133,19 +112,14 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.chart_dock, self.errors_dock, Qt.Orientation.Horizontal)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
 
-        self.action_cancel = self._action(
-            "action.cancel_selected",
-            "Cancel",
-            "Cancel the selected orders",
-            QKeySequence.StandardKey.Delete,
-        )
-        self.action_pause = self._action(
-            "action.pause_selected", "Pause", "Pause the selected orders", QKeySequence("Ctrl+P")
-        )
-        self.action_resume = self._action(
-            "action.resume_selected", "Resume", "Resume the selected orders", QKeySequence("Ctrl+R")
-        )
-        self.action_amend = self._action(
+        self.bulk = BulkActions(self, service, store, bridge, self.blotter)
+        self.action_cancel = self.bulk.selected["cancel"]
+        self.action_pause = self.bulk.selected["pause"]
+        self.action_resume = self.bulk.selected["resume"]
+        self.action_kill_switch = self.bulk.kill_switch
+        self.action_pin = self.bulk.pin
+        self.action_amend = make_action(
+            self,
             "action.amend_selected",
             "Amend…",
             "Change the current order's quantity or limit (cancel/replace where the venue has "
@@ -153,10 +127,8 @@ class MainWindow(QMainWindow):
             QKeySequence("Ctrl+E"),
         )
         self.action_amend.triggered.connect(lambda: self.open_amend())
-        self.blotter.order_activated.connect(lambda order: self.open_amend(order))
-        self.action_cancel.triggered.connect(lambda: self.confirm_and_run("cancel"))
-        self.action_pause.triggered.connect(lambda: self.confirm_and_run("pause"))
-        self.action_resume.triggered.connect(lambda: self.confirm_and_run("resume"))
+        self.flow = TicketFlow(self, self.ticket, self.ticket_dock, self.blotter)
+        self.blotter.order_activated.connect(self._on_order_activated)
         self._build_toolbar()
         self.blotter.table.customContextMenuRequested.connect(self._context_menu)
 
@@ -169,6 +141,9 @@ class MainWindow(QMainWindow):
         self.errors.count_changed.connect(self._on_error_count)
         self.blotter.selection_changed.connect(self._update_actions)
         self.blotter.current_order_changed.connect(self._show_in_chart)
+        self.blotter.current_order_changed.connect(
+            lambda _order: self._update_actions(self.blotter.selected_orders())
+        )
 
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_REFRESH_MS)
@@ -194,26 +169,18 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _action(
-        self, name: str, text: str, tip: str, shortcut: QKeySequence | QKeySequence.StandardKey
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        action.setShortcut(shortcut)
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        shown = QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{tip} ({shown})")
-        action.setStatusTip(tip)
-        self.addAction(action)
-        return action
-
     def _build_toolbar(self) -> None:
         toolbar = QToolBar("Orders", self)
         toolbar.setObjectName("toolbar.orders")
         toolbar.setMovable(False)
-        for action in self._order_actions():
+        # The kill switch leads the toolbar, red, apart from the per-selection actions.
+        for action in (self.action_kill_switch, None, *self._selection_actions()):
+            if action is None:
+                toolbar.addSeparator()
+                continue
             toolbar.addAction(action)
             toolbar.widgetForAction(action).setObjectName(f"button.{action.objectName()}")
+        self.bulk.style_kill_switch_button(toolbar.widgetForAction(self.action_kill_switch))
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         view = self.menuBar().addMenu("&View")
         view.setObjectName("menu.view")
@@ -221,11 +188,25 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         orders = self.menuBar().addMenu("&Orders")
         orders.setObjectName("menu.orders")
-        for action in self._order_actions():
-            orders.addAction(action)
+        self._fill_order_menu(orders)
+        ticket = self.menuBar().addMenu("&Ticket")
+        ticket.setObjectName("menu.ticket")
+        for action in (self.flow.buy_ticket, self.flow.sell_ticket, self.flow.submit):
+            ticket.addAction(action)
+        ticket.addAction(self.flow.load)
 
-    def _order_actions(self) -> tuple[QAction, ...]:
+    def _selection_actions(self) -> tuple[QAction, ...]:
         return (self.action_cancel, self.action_pause, self.action_resume, self.action_amend)
+
+    def _fill_order_menu(self, menu: QMenu) -> None:
+        # The Orders menu and the blotter's right-click menu list the same actions.
+        for action in (*self._selection_actions(), self.flow.load, self.action_pin):
+            menu.addAction(action)
+        menu.addSeparator()
+        for scope_menu in self.bulk.scope_menus.values():
+            menu.addMenu(scope_menu)
+        menu.addSeparator()
+        menu.addAction(self.action_kill_switch)
 
     # -- ticket --------------------------------------------------------------------------------
 
@@ -247,7 +228,7 @@ class MainWindow(QMainWindow):
         text = "; ".join(f"{name}: {message}" for name, message in field_errors.items())
         self.bridge.on_error(ErrorEvent(f"ticket not sent: {text}", ErrorKind.VALIDATION))
 
-    # -- bulk actions --------------------------------------------------------------------------
+    # -- order actions -----------------------------------------------------------------------
 
     def _capabilities(self, order: Order) -> VenueCapabilities | None:
         try:
@@ -255,30 +236,14 @@ class MainWindow(QMainWindow):
         except KeyError:
             return None
 
-    def _can(self, action: str, order: Order) -> bool:
-        allowed = {
-            "cancel": CANCELLABLE,
-            "pause": PAUSABLE,
-            "resume": RESUMABLE,
-            "amend": AMENDABLE,
-        }[action]
-        # Every venue pauses and amends (synthetically where it cannot natively); only a
-        # venue account the service does not know is refused.
-        return order.status in allowed and self._capabilities(order) is not None
-
-    def _synthetic_pause_venues(self, orders: list[Order]) -> list[str]:
-        # A venue without native pause/resume is paused by the OMS (cancel the remainder,
-        # send it again on resume).
-        return sorted(
-            {order.venue for order in orders if self.service.pause_is_synthetic(order.venue)}
-        )
-
-    def _eligible(self, action: str) -> list[Order]:
-        # The store, not the blotter's copy (up to one batch behind), decides eligibility.
-        current = (
-            self.store.get(order.client_order_id) for order in self.blotter.selected_orders()
-        )
-        return [order for order in current if order is not None and self._can(action, order)]
+    def _on_order_activated(self, order: Order) -> None:
+        # Double-click: a working order opens the amend dialog; a finished one (nothing left
+        # to amend) is loaded into the ticket to be sent again.
+        current = self.store.get(order.client_order_id) or order
+        if current.status in AMENDABLE:
+            self.open_amend(current)
+        else:
+            self.flow.load_order(current)
 
     def open_amend(self, order: Order | None = None) -> AmendDialog | None:
         """Open the amend dialog for `order` (default: the blotter's current order).
@@ -320,103 +285,38 @@ class MainWindow(QMainWindow):
             f"{verb} sent." if result.ok else f"{verb} failed: {result.message}", 8000
         )
 
-    def confirm_and_run(self, action: str) -> QMessageBox | None:
+    def confirm_and_run(self, action: Verb) -> QMessageBox | None:
         """Ask before `action` ("cancel", "pause", "resume") touches the selected orders.
 
         Returns:
             The open confirmation dialog (objectName `dialog.confirm`), or None when no
             selected order is eligible.
         """
-        orders = self._eligible(action)
-        if not orders:
-            self.statusBar().showMessage(f"No selected order can be {action}ed.", 5000)
-            return None
-        count = len(orders)
-        noun = "order" if count == 1 else "orders"
-        pairs = ", ".join(sorted({order.pair for order in orders}))
-        box = QMessageBox(self)
-        box.setObjectName("dialog.confirm")
-        box.setIcon(QMessageBox.Icon.Warning if action == "cancel" else QMessageBox.Icon.Question)
-        box.setWindowTitle(f"{action.capitalize()} {count} {noun}")
-        box.setText(f"{action.capitalize()} {count} {noun}?")
-        synthetic = ""
-        if action in ("pause", "resume"):
-            note = synthetic_pause_text(self._synthetic_pause_venues(orders))
-            synthetic = f"\n\n{note[0].upper()}{note[1:]}." if note else ""
-        box.setInformativeText(
-            f"{pairs}{synthetic}\n\nThe venue's answer for each order lands in the blotter; "
-            "failures in the error pane."
-        )
-        yes = box.addButton(
-            f"{action.capitalize()} {count} {noun}", QMessageBox.ButtonRole.AcceptRole
-        )
-        yes.setObjectName("dialog.confirm.yes")
-        no = box.addButton("Keep", QMessageBox.ButtonRole.RejectRole)
-        no.setObjectName("dialog.confirm.no")
-        box.setDefaultButton(no)
-        ids = [order.client_order_id for order in orders]
-
-        def on_click(button: object) -> None:
-            if button is yes:
-                self.run_action(action, ids)
-
-        box.buttonClicked.connect(on_click)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        return box
-
-    def run_action(self, action: str, client_order_ids: list[str]) -> None:
-        """Send `action` for the orders now, without asking (the dialog already did)."""
-        verbs = {
-            "cancel": self.service.cancel,
-            "pause": self.service.pause,
-            "resume": self.service.resume,
-        }
-        self.statusBar().showMessage(
-            f"Sending {action} for {len(client_order_ids)} order(s)...", 3000
-        )
-        self.bridge.run(self._run_action(action, verbs[action](client_order_ids)), f"{action}")
-
-    async def _run_action(self, action: str, pending: Awaitable[list[ActionResult]]) -> None:
-        results = await pending
-        failed = [result for result in results if not result.ok]  # the service reported each
-        done = len(results) - len(failed)
-        self.statusBar().showMessage(
-            f"{action.capitalize()}: {done} accepted, {len(failed)} failed", 8000
-        )
+        return self.bulk.confirm(action, "selected")
 
     def _context_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
         menu.setObjectName("blotter.context_menu")
-        for action in self._order_actions():
-            menu.addAction(action)
+        self._fill_order_menu(menu)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self.blotter.table.viewport().mapToGlobal(position))
 
     def _update_actions(self, selected: list[Order]) -> None:
-        for action, verb in (
-            (self.action_cancel, "cancel"),
-            (self.action_pause, "pause"),
-            (self.action_resume, "resume"),
-        ):
-            action.setEnabled(any(self._can(verb, order) for order in selected))
+        self.bulk.update(selected)
         current = self.blotter.current_order()
-        self.action_amend.setEnabled(current is not None and self._can("amend", current))
-        # Venues without native pause are paused by the OMS: the tooltip says how.
-        pausable = [order for order in selected if order.status in PAUSABLE | RESUMABLE]
-        note = synthetic_pause_text(self._synthetic_pause_venues(pausable))
-        suffix = f" — {note}" if note else ""
-        for action, tip in (
-            (self.action_pause, "Pause the selected orders (Ctrl+P)"),
-            (self.action_resume, "Resume the selected orders (Ctrl+R)"),
-        ):
-            action.setToolTip(tip + suffix)
+        self.action_amend.setEnabled(
+            current is not None
+            and current.status in AMENDABLE
+            and self._capabilities(current) is not None
+        )
         if current is not None and self.service.amend_is_cancel_replace(current.venue):
-            self.action_amend.setToolTip(
+            set_tip(
+                self.action_amend,
                 f"Cancel/replace on {current.venue}: the order is cancelled and its remainder "
-                "sent again with the new values (Ctrl+E)"
+                "sent again with the new values",
             )
         else:
-            self.action_amend.setToolTip("Change the current order's quantity or limit (Ctrl+E)")
+            set_tip(self.action_amend, "Change the current order's quantity or limit")
 
     # -- live updates --------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from gui.domain.orders import (
     ALGO_STRATEGIES,
     LIMIT_STRATEGIES,
     TIMED_STRATEGIES,
+    Order,
     OrderTicket,
     Side,
     Strategy,
@@ -219,6 +220,54 @@ class TicketWidget(QWidget):
         self.account.setCurrentIndex(max(self.account.findText(account), 0))
         if self.venue.currentText() == venue:  # what the trader typed survives the reload
             self.pair.setEditText(pair)
+
+    def load_order(self, order: Order) -> None:
+        """Fill the ticket with an order's values, to send it again or a variant of it.
+
+        Venue, account, pair, strategy, quantity (in the venue's unit: contracts where it
+        sizes in contracts), quote amount, limit price, duration (minutes), POV target and
+        notes are set; the side is not a field (Buy and Sell are the buttons). A venue or
+        account this desk does not trade, or a strategy the venue lacks, leaves that box as
+        it was. Nothing is sent.
+
+        Args:
+            order: The order to copy, e.g. the blotter's current row.
+        """
+        venue = self.venue.findText(order.venue)
+        if venue >= 0:
+            self.venue.setCurrentIndex(venue)
+        account = self.account.findText(order.account)
+        if account >= 0:
+            self.account.setCurrentIndex(account)
+        pair = self.pair.findText(order.pair)
+        if pair >= 0:
+            self.pair.setCurrentIndex(pair)
+        else:
+            self.pair.setEditText(order.pair)
+        strategy = self.strategy.findData(order.strategy)
+        if strategy >= 0:
+            self.strategy.setCurrentIndex(strategy)
+        quantity: Decimal | None = order.quantity if order.quantity > 0 else None
+        profile = self.profile()
+        instrument = None if profile is None else profile.instrument(order.pair)
+        if quantity is not None and instrument is not None and instrument.in_contracts:
+            quantity = instrument.to_contracts(quantity)
+        minutes = (
+            None
+            if order.duration_s is None
+            else (order.duration_s / _SECONDS_PER_MINUTE).quantize(Decimal("0.01"))
+        )
+        percent = None if order.pov_target is None else order.pov_target * _PERCENT
+        for edit, value in (
+            (self.quantity, quantity),
+            (self.quote_quantity, order.quote_quantity),
+            (self.limit_price, order.limit_price),
+            (self.duration, minutes),
+            (self.pov_target, percent),
+        ):
+            edit.setText("" if value is None else format(value.normalize(), "f"))
+        self.notes.setText(order.notes)
+        self.clear_errors()
 
     # -- construction ------------------------------------------------------------------------
 
