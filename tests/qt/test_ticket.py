@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from gui.domain.orders import OrderTicket, Side, Strategy, TimeInForce
 from gui.qt.ticket import TicketWidget
 from tests.qt.factories import make_profiles
+from tests.qt.ticket_driving import refuse, send
 
 ACCOUNTS = {"treadfi": ["main", "hedge"], "kucoin_futures": ["futures-1"]}
 
@@ -27,26 +28,6 @@ def _error(ticket: TicketWidget, field: str) -> str:
     label = ticket.findChild(QLabel, f"ticket.error.{field}")
     assert label is not None, field
     return label.text() if not label.isHidden() else ""
-
-
-def _submit(qtbot: QtBot, ticket: TicketWidget, side: Side = Side.BUY) -> OrderTicket:
-    button = ticket.buy if side == Side.BUY else ticket.sell
-    with (
-        qtbot.assertNotEmitted(ticket.validation_failed),
-        qtbot.waitSignal(ticket.submit_requested, timeout=1000) as sent,
-    ):
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    return sent.args[0]
-
-
-def _reject(qtbot: QtBot, ticket: TicketWidget, side: Side = Side.BUY) -> dict[str, str]:
-    button = ticket.buy if side == Side.BUY else ticket.sell
-    with (
-        qtbot.assertNotEmitted(ticket.submit_requested),
-        qtbot.waitSignal(ticket.validation_failed, timeout=1000) as failed,
-    ):
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    return failed.args[0]
 
 
 def test_fields_have_stable_object_names(ticket: TicketWidget) -> None:
@@ -79,7 +60,7 @@ def test_a_limit_buy_emits_the_exact_ticket_typed(qtbot: QtBot, ticket: TicketWi
     qtbot.keyClicks(ticket.limit_price, "65,000.10")
     qtbot.keyClicks(ticket.notes, "  rebalance ")
 
-    sent = _submit(qtbot, ticket)
+    sent = send(qtbot, ticket)
 
     assert sent == OrderTicket(
         venue="treadfi",
@@ -99,7 +80,7 @@ def test_a_twap_sell_converts_minutes_to_seconds(qtbot: QtBot, ticket: TicketWid
     ticket.quantity.setText("2")
     ticket.duration.setText("90")
 
-    sent = _submit(qtbot, ticket, Side.SELL)
+    sent = send(qtbot, ticket, Side.SELL)
 
     assert (sent.side, sent.strategy, sent.duration_s, sent.limit_price) == (
         Side.SELL,
@@ -114,7 +95,7 @@ def test_a_pov_order_converts_percent_to_a_fraction(qtbot: QtBot, ticket: Ticket
     ticket.quantity.setText("3")
     ticket.pov_target.setText("12.5")
 
-    sent = _submit(qtbot, ticket)
+    sent = send(qtbot, ticket)
 
     assert sent.pov_target == Decimal("0.125")
     assert sent.duration_s is None
@@ -125,7 +106,7 @@ def test_an_ioc_order_is_immediate_or_cancel(qtbot: QtBot, ticket: TicketWidget)
     ticket.quantity.setText("1")
     ticket.limit_price.setText("100")
 
-    assert _submit(qtbot, ticket).time_in_force == TimeInForce.IOC
+    assert send(qtbot, ticket).time_in_force == TimeInForce.IOC
 
 
 def test_a_non_number_shows_an_inline_message_and_sends_nothing(
@@ -134,7 +115,7 @@ def test_a_non_number_shows_an_inline_message_and_sends_nothing(
     ticket.strategy.setCurrentText("Limit")
     ticket.quantity.setText("1O")  # letter O, a classic typo
 
-    errors = _reject(qtbot, ticket)
+    errors = refuse(qtbot, ticket)
 
     assert errors == {
         "quantity": "Quantity must be a number.",
@@ -152,7 +133,7 @@ def test_domain_rules_show_under_their_fields(qtbot: QtBot, ticket: TicketWidget
     ticket.pov_target.setText("150")
     ticket.duration.setText("abc")
 
-    errors = _reject(qtbot, ticket)
+    errors = refuse(qtbot, ticket)
 
     assert set(errors) == {"pair", "quantity", "pov_target", "duration_s"}
     assert _error(ticket, "pair").startswith("Pair must look like BASE-QUOTE")
@@ -163,7 +144,7 @@ def test_domain_rules_show_under_their_fields(qtbot: QtBot, ticket: TicketWidget
 
 def test_editing_a_field_clears_its_message(qtbot: QtBot, ticket: TicketWidget) -> None:
     ticket.quantity.setText("x")
-    _reject(qtbot, ticket)
+    refuse(qtbot, ticket)
 
     qtbot.keyClick(ticket.quantity, Qt.Key.Key_Backspace)
 
@@ -195,7 +176,7 @@ def test_fields_follow_the_strategy_and_keep_their_text(qtbot: QtBot, ticket: Ti
     # A disabled field keeps what was typed but does not reach the ticket.
     ticket.strategy.setCurrentText("Market")
     ticket.quantity.setText("1")
-    sent = _submit(qtbot, ticket)
+    sent = send(qtbot, ticket)
     assert (sent.limit_price, sent.duration_s) == (None, None)
     assert ticket.limit_price.text() == "65000"
 
@@ -208,7 +189,7 @@ def test_nothing_typed_is_lost_after_a_submit_or_a_rejection(
     ticket.limit_price.setText("65000")
     ticket.notes.setText("hedge leg")
 
-    _submit(qtbot, ticket)
+    send(qtbot, ticket)
     ticket.show_field_errors({"limit_price": "Price outside the band (venue code 300011)."})
 
     assert (ticket.quantity.text(), ticket.limit_price.text(), ticket.notes.text()) == (
@@ -238,7 +219,7 @@ def test_busy_ticket_cannot_send_twice(qtbot: QtBot, ticket: TicketWidget) -> No
         ticket.buy.click()
 
     ticket.set_busy(False)
-    assert _submit(qtbot, ticket).side == Side.BUY
+    assert send(qtbot, ticket).side == Side.BUY
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -18,6 +18,7 @@ from gui.domain.orders import OrderTicket, Side, Strategy
 from gui.oms.profiles import VenueProfile
 from gui.qt.ticket import TicketWidget
 from tests.qt.factories import ALGO_BROKER, BROKER, SPOT, make_profiles
+from tests.qt.ticket_driving import refuse, send
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -58,26 +59,6 @@ def _widget(ticket: TicketWidget, name: str) -> QWidget:
     found = ticket.findChild(QWidget, f"ticket.{name}")
     assert found is not None, name
     return found
-
-
-def _send(qtbot: QtBot, ticket: TicketWidget, side: Side = Side.BUY) -> OrderTicket:
-    button = ticket.buy if side == Side.BUY else ticket.sell
-    with (
-        qtbot.assertNotEmitted(ticket.validation_failed),
-        qtbot.waitSignal(ticket.submit_requested, timeout=1000) as sent,
-    ):
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    return sent.args[0]
-
-
-def _refuse(qtbot: QtBot, ticket: TicketWidget, side: Side = Side.BUY) -> dict[str, str]:
-    button = ticket.buy if side == Side.BUY else ticket.sell
-    with (
-        qtbot.assertNotEmitted(ticket.submit_requested),
-        qtbot.waitSignal(ticket.validation_failed, timeout=1000) as failed,
-    ):
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    return failed.args[0]
 
 
 def _twap(ticket: TicketWidget, minutes: str = "30") -> None:
@@ -132,7 +113,7 @@ def test_a_scheduled_twap_is_sent_with_routing_start_in_utc_and_clip_fraction(
     qtbot.keyClicks(ticket.schedule.clip_size, "12.5")
 
     # Act
-    sent = _send(qtbot, ticket)
+    sent = send(qtbot, ticket)
 
     # Assert: exactly what was typed; 10:00 at UTC+05:30 is 04:30 UTC; 12.5% is 0.125.
     assert sent == OrderTicket(
@@ -175,7 +156,7 @@ def test_now_is_the_default_start_and_sends_no_start_time(
     _twap(ticket)
     assert ticket.schedule.start_now.isChecked()
     assert not ticket.schedule.start_time.isEnabled()
-    sent = _send(qtbot, ticket)
+    sent = send(qtbot, ticket)
     assert sent.options.start_ts is None
     assert sent.options.clip_size is None  # Auto: the broker's choice
     assert sent.options.destination == "Binance"  # the first exchange offered
@@ -187,7 +168,7 @@ def test_a_quantity_clip_is_sent_in_base_units(qtbot: QtBot, ticket: TicketWidge
     ticket.schedule.clip_size_kind.setCurrentText("Quantity")
     assert "ETH" in ticket.schedule.clip_size.placeholderText()
     ticket.schedule.clip_size.setText("0.5")
-    sent = _send(qtbot, ticket)
+    sent = send(qtbot, ticket)
     assert sent.options.clip_size == ClipSize(ClipSizeKind.QUANTITY, Decimal("0.5"))
 
 
@@ -200,7 +181,7 @@ def test_schedule_fields_are_off_for_a_limit_order(qtbot: QtBot, ticket: TicketW
     ticket.limit_price.setText("3000")
     assert not ticket.schedule.start_time.isEnabled()
     assert not ticket.schedule.clip_size.isEnabled()
-    sent = _send(qtbot, ticket)
+    sent = send(qtbot, ticket)
     assert sent.options.start_ts is None and sent.options.clip_size is None
 
 
@@ -211,7 +192,7 @@ def test_short_sale_turns_buy_off_and_sends_a_short_sell(
     ticket.short_sale.setChecked(True)
     assert not ticket.buy.isEnabled()
     assert ticket.sell.text() == "Sell short"
-    sent = _send(qtbot, ticket, Side.SELL)
+    sent = send(qtbot, ticket, Side.SELL)
     assert sent.side == Side.SELL and sent.options.short_sale
 
     ticket.short_sale.setChecked(False)
@@ -233,7 +214,7 @@ def test_bad_clip_sizes_are_explained_at_the_clip_field(
     _twap(ticket)
     ticket.schedule.clip_size_kind.setCurrentText(kind)
     ticket.schedule.clip_size.setText(typed)
-    errors = _refuse(qtbot, ticket)
+    errors = refuse(qtbot, ticket)
     assert field in errors
     assert message in _error(ticket, field)
     assert ticket.schedule.clip_size.property("invalid") is True
@@ -242,7 +223,7 @@ def test_bad_clip_sizes_are_explained_at_the_clip_field(
 def test_a_start_in_the_past_is_explained(qtbot: QtBot, ticket: TicketWidget) -> None:
     _twap(ticket)
     ticket.schedule.set_start_ts(datetime(2020, 1, 1, tzinfo=UTC))
-    _refuse(qtbot, ticket)
+    refuse(qtbot, ticket)
     assert "in the past" in _error(ticket, "start_time")
 
 
@@ -257,7 +238,7 @@ def test_venue_messages_land_at_the_matching_widget(qtbot: QtBot, field: str) ->
     qtbot.addWidget(widget)
     widget.show()
     _twap(widget)
-    _refuse(qtbot, widget, Side.SELL)
+    refuse(qtbot, widget, Side.SELL)
     assert _error(widget, field) == f"the venue refuses this {field}"
     assert _error(widget, "general") == ""
     assert _widget(widget, field).property("invalid") is True
@@ -285,7 +266,7 @@ def test_the_spot_market_ticket_asks_for_an_amount_in_the_quote_asset(
     qtbot.keyClicks(ticket.quote_quantity, "100")
     assert "100 USDT" in ticket.findChild(QLabel, "ticket.summary").text()
 
-    sent = _send(qtbot, ticket)
+    sent = send(qtbot, ticket)
 
     assert sent.quantity == Decimal(0) and sent.quote_quantity == Decimal(100)
     assert sent.strategy == Strategy.MARKET and sent.limit_price is None
@@ -301,7 +282,7 @@ def test_the_spot_limit_ticket_asks_for_price_and_quantity(
     assert ticket.quantity.isVisible() and not ticket.quote_quantity.isVisible()
     ticket.quantity.setText("0.01")
     ticket.limit_price.setText("60000")
-    sent = _send(qtbot, ticket, Side.SELL)
+    sent = send(qtbot, ticket, Side.SELL)
     assert sent.quantity == Decimal("0.01") and sent.limit_price == Decimal(60000)
     assert sent.quote_quantity is None
 
@@ -311,7 +292,7 @@ def test_a_missing_amount_and_venue_messages_show_at_the_amount(
 ) -> None:
     ticket.venue.setCurrentText("dfx")
     ticket.strategy.setCurrentText("Market")
-    _refuse(qtbot, ticket)
+    refuse(qtbot, ticket)
     assert "give an amount" in _error(ticket, "quote_quantity")
     assert ticket.quote_quantity.property("invalid") is True
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
@@ -14,6 +13,7 @@ from gui.domain.orders import OrderTicket, Strategy, TimeInForce
 from gui.qt.ticket import TicketWidget
 from gui.venues.base import VenueCapabilities
 from tests.qt.factories import BROKER, EXCHANGE, make_profiles
+from tests.qt.ticket_driving import send
 
 # Showing a top-level widget on the offscreen platform logs this harmless warning.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -44,15 +44,6 @@ def _error(ticket: TicketWidget, field: str) -> str:
     return label.text() if label.isVisible() else ""
 
 
-def _buy(qtbot: QtBot, ticket: TicketWidget) -> OrderTicket:
-    with (
-        qtbot.assertNotEmitted(ticket.validation_failed),
-        qtbot.waitSignal(ticket.submit_requested, timeout=1000) as sent,
-    ):
-        qtbot.mouseClick(ticket.buy, Qt.MouseButton.LeftButton)
-    return sent.args[0]
-
-
 def test_a_broker_ticket_shows_no_exchange_options(ticket: TicketWidget) -> None:
     ticket.venue.setCurrentText("treadfi")
     assert not ticket.options.isVisible()
@@ -79,7 +70,7 @@ def test_futures_ticket_asks_for_contracts_and_sends_base(
         ticket.options.margin_mode.findData(MarginMode.CROSS)
     )
     ticket.options.reduce_only.setChecked(True)
-    sent = _buy(qtbot, ticket)
+    sent = send(qtbot, ticket)
     assert sent.quantity == Decimal("0.007")
     assert sent.options == OrderOptions(
         reduce_only=True, leverage=Decimal(5), margin_mode=MarginMode.CROSS
@@ -95,7 +86,7 @@ def test_iceberg_and_stop_are_read_with_their_values(qtbot: QtBot, ticket: Ticke
     ticket.options.visible_quantity.setText("2")
     ticket.options.stop.setCurrentIndex(ticket.options.stop.findData(StopDirection.DOWN))
     ticket.options.stop_price.setText("59000")
-    sent = _buy(qtbot, ticket)
+    sent = send(qtbot, ticket)
     assert sent.options.visible_quantity == Decimal("0.002")
     assert sent.options.stop == StopTrigger(StopDirection.DOWN, Decimal(59000))
 
@@ -143,7 +134,7 @@ def test_otc_ticket_offers_fill_or_kill(qtbot: QtBot, ticket: TicketWidget) -> N
     ticket.quantity.setText("0.5")
     ticket.limit_price.setText("60000")
     ticket.options.time_in_force.setCurrentText("FOK")
-    sent = _buy(qtbot, ticket)
+    sent = send(qtbot, ticket)
     assert sent.time_in_force == TimeInForce.FOK
     assert sent.quantity == Decimal("0.5")
 
