@@ -12,6 +12,7 @@ first. Where the doc is silent, the numbered decisions of notes.md §6 apply.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Awaitable, Callable, Mapping
 
 from starlette.applications import Starlette
@@ -55,10 +56,12 @@ class _Gate:
         credentials: Mapping[str, str],
         quota: int,
         window_ms: int,
+        wall_clock_s: Callable[[], float],
     ) -> None:
         self._book = book
         self._credentials = dict(credentials)
         self._window_ms = window_ms
+        self._now_ms = lambda: int(wall_clock_s() * 1000)
         self._private_pool = RatePool(quota)  # the key's FUTURES pool (§4.2)
         self._public_pool = RatePool(quota)  # public endpoints are limited per IP (§4.2)
 
@@ -68,7 +71,7 @@ class _Gate:
         async def guarded(request: Request) -> Response:
             raw = await request.body()
             try:
-                authenticate(request, raw, self._credentials, self._window_ms)
+                authenticate(request, raw, self._credentials, self._window_ms, self._now_ms)
             except ApiError as exc:
                 return exc.response(pool.headers())
             return await self._serve(request, raw, handler, pool, weight, check_media=True)
@@ -124,6 +127,7 @@ def create_app(
     credentials: Mapping[str, str] = DEMO_CREDENTIALS,
     requests_per_second: float | None = None,
     timestamp_window_ms: int = 5000,
+    wall_clock_s: Callable[[], float] = time.time,
 ) -> Starlette:
     """The emulator as an ASGI app.
 
@@ -138,6 +142,9 @@ def create_app(
             client pacing itself to the documented limit never exceeds.
         timestamp_window_ms: `KC-API-TIMESTAMP` must be within this many ms of wall-clock
             time (`400002` otherwise, §1.2).
+        wall_clock_s: Real time in unix seconds: the server time of the timestamp window
+            and of `GET /api/v1/timestamp` (the sandbox skews it to inject clock skew;
+            order times come from the engine's clock).
 
     Returns:
         The Starlette app; `app.state.kucoin_futures` is the `KucoinFuturesEmulator`.
@@ -145,8 +152,8 @@ def create_app(
     quota = DEFAULT_QUOTA
     if requests_per_second is not None:
         quota = max(1, math.floor(requests_per_second * WINDOW_S))
-    emulator = KucoinFuturesEmulator(FuturesBook(engine))
-    gate = _Gate(emulator.book, credentials, quota, timestamp_window_ms)
+    emulator = KucoinFuturesEmulator(FuturesBook(engine), wall_clock_s)
+    gate = _Gate(emulator.book, credentials, quota, timestamp_window_ms, wall_clock_s)
     e = emulator
     # (method, path, handler, weight); weights from notes.md §2.0 (public ones: ccxt's
     # public-weight notes; recentFills has none in the SDK, 3 as ccxt). Specific paths come

@@ -84,13 +84,15 @@ class KucoinFuturesEmulator:
         book: Orders, fills and positions.
     """
 
-    def __init__(self, book: FuturesBook) -> None:
+    def __init__(self, book: FuturesBook, wall_clock_s: Callable[[], float] = time.time) -> None:
         """Serve `book`.
 
         Args:
             book: The account state over the shared engine.
+            wall_clock_s: Real time in unix seconds, for `GET /api/v1/timestamp`.
         """
         self.book = book
+        self._wall_clock_s = wall_clock_s
 
     def _reference_price(self, contract: Contract) -> Decimal:
         return self.book.engine.mid_price(contract.pair)
@@ -102,7 +104,7 @@ class KucoinFuturesEmulator:
 
     async def timestamp(self, request: Request, raw: bytes) -> object:
         """`GET /api/v1/timestamp`: server time, wall-clock ms (not the sandbox clock)."""
-        return int(time.time() * 1000)
+        return int(self._wall_clock_s() * 1000)
 
     async def contracts_active(self, request: Request, raw: bytes) -> object:
         """`GET /api/v1/contracts/active`: every contract (notes.md §3)."""

@@ -20,20 +20,23 @@ class SandboxProcess:
     """The sandbox child process.
 
     Args:
-        seed: Market seed (same seed, same market).
+        seed: Market seed (same seed, same market), also the default fault seed.
         speed: Simulated seconds per real second.
+        faults: A `--faults` SPEC (`gui.sandbox.faults`), or None for no fault injection.
     """
 
-    def __init__(self, seed: int = 0, speed: float = 1.0) -> None:
+    def __init__(self, seed: int = 0, speed: float = 1.0, faults: str | None = None) -> None:
         self.seed = seed
         self.speed = speed
+        self.faults = faults
         self._process: subprocess.Popen[str] | None = None
 
     async def start(self) -> dict[str, dict[str, Any]]:
         """Start the sandbox and return its endpoints (venue -> base_url, credentials, accounts).
 
         Raises:
-            RuntimeError: The sandbox exited or printed no JSON line within START_TIMEOUT_S.
+            RuntimeError: The sandbox exited (e.g. on a bad `faults` SPEC, which it reports
+                on stderr) or printed no JSON line within START_TIMEOUT_S.
         """
         command = [
             sys.executable,
@@ -47,6 +50,8 @@ class SandboxProcess:
             str(self.speed),
             "--stop-on-stdin-eof",
         ]
+        if self.faults is not None:
+            command += ["--faults", self.faults]
         self._process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
             # Our end of stdin stays open for the child's life: if this process dies, even
             # by SIGKILL, the pipe closes and the sandbox stops instead of lingering.

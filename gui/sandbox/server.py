@@ -5,7 +5,13 @@ All venues share one `SandboxEngine` (one simulated market per pair) and one asy
 each on its own port. The command prints exactly one JSON line on stdout once every port is
 listening, e.g. `{"treadfi": {"base_url": "http://127.0.0.1:54321", "credentials":
 {"api_key": "..."}, "accounts": ["sandbox-binance", "sandbox-bybit"]}}`, logs to stderr, and
-serves until SIGINT or SIGTERM, then exits 0. Adding a venue is one entry in `VENUES`.
+serves until SIGINT or SIGTERM, then exits 0. Adding a venue is one entry in `VENUES`
+(`gui.sandbox.venue_registry`, re-exported here).
+
+The sandbox binds loopback only (issue 5, item 8): any other host is refused. `--faults SPEC`
+injects faults per venue (`gui.sandbox.faults`); every venue's port also answers the
+introspection endpoints `GET /_sandbox/book` and `GET /_sandbox/faults`
+(`gui.sandbox.introspection`).
 """
 
 from __future__ import annotations
@@ -21,17 +27,26 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
 import uvicorn
-from starlette.types import ASGIApp
 
-from gui.sandbox import anboto, dfx, kucoin_futures, treadfi, zenotc
 from gui.sandbox.engine import SandboxEngine, ScaledClock
+from gui.sandbox.faults import FaultSpec
+from gui.sandbox.venue_registry import VENUES, VenueSpec, WallClock, loopback_host, venue_app
 
-__all__ = ["VENUES", "VenueEndpoint", "VenueSpec", "main", "running_sandbox", "serve_venues"]
+__all__ = [
+    "VENUES",
+    "VenueEndpoint",
+    "VenueSpec",
+    "WallClock",
+    "loopback_host",
+    "main",
+    "running_sandbox",
+    "serve_venues",
+]
 
 log = logging.getLogger(__name__)
 
@@ -56,33 +71,6 @@ class VenueEndpoint:
     accounts: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class VenueSpec:
-    """How to start one venue's emulator.
-
-    Attributes:
-        create_app: Builds the ASGI app over the shared engine (with demo credentials).
-        credentials: The demo credentials that app accepts.
-        accounts: The account names that app knows.
-    """
-
-    create_app: Callable[[SandboxEngine], ASGIApp]
-    credentials: Mapping[str, str]
-    accounts: tuple[str, ...]
-
-
-VENUES: dict[str, VenueSpec] = {
-    "treadfi": VenueSpec(treadfi.create_app, treadfi.DEMO_CREDENTIALS, treadfi.DEMO_ACCOUNTS),
-    "zenotc": VenueSpec(zenotc.create_app, zenotc.DEMO_CREDENTIALS, zenotc.DEMO_ACCOUNTS),
-    "kucoin_futures": VenueSpec(
-        kucoin_futures.create_app, kucoin_futures.DEMO_CREDENTIALS, kucoin_futures.DEMO_ACCOUNTS
-    ),
-    "anboto": VenueSpec(anboto.create_app, anboto.DEMO_CREDENTIALS, anboto.DEMO_ACCOUNTS),
-    "dfx": VenueSpec(dfx.create_app, dfx.DEMO_CREDENTIALS, dfx.DEMO_ACCOUNTS),
-}
-"""Venue name -> emulator, in port order (`--port P` puts the first on P, the next on P+1)."""
-
-
 class _OwnedSignalsServer(uvicorn.Server):
     # uvicorn would install its own SIGINT/SIGTERM handlers and re-raise the signal after
     # shutdown (killing the process with the signal's status); the sandbox handles signals.
@@ -93,7 +81,9 @@ class _OwnedSignalsServer(uvicorn.Server):
 
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets whose proto says TCP, and
+    # without it every answer on a kept-alive connection waited 40 ms (Nagle + delayed ACK).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         if os.name != "nt":  # on Windows SO_REUSEADDR would let two servers share the port
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -114,20 +104,25 @@ async def serve_venues(
     port: int,
     on_ready: Callable[[dict[str, VenueEndpoint]], None],
     stop: asyncio.Event,
+    faults: FaultSpec | None = None,
 ) -> None:
     """Serve every venue in `VENUES` in the running loop until `stop` is set.
 
     Args:
         engine: The engine all emulators share.
-        host: Interface to listen on (loopback for the sandbox).
+        host: A loopback interface to listen on.
         port: 0 for any free ports; else the first venue's port, the next venues' following.
         on_ready: Called once with the endpoints, after every server is listening.
         stop: Set it to shut the servers down.
+        faults: Faults to inject (seeded from `engine.seed` unless the SPEC gives a seed);
+            None serves the emulators untouched.
 
     Raises:
+        ValueError: `host` is not a loopback address.
         OSError: A port could not be bound.
         RuntimeError: A server stopped while starting.
     """
+    host = loopback_host(host)
     sockets: list[socket.socket] = []
     try:
         for index in range(len(VENUES)):
@@ -141,11 +136,13 @@ async def serve_venues(
     endpoints: dict[str, VenueEndpoint] = {}
     for (name, spec), sock in zip(VENUES.items(), sockets, strict=True):
         config = uvicorn.Config(
-            spec.create_app(engine),
+            venue_app(name, spec, engine, faults, engine.seed),
             log_config=None,
             access_log=False,
             lifespan="off",
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+            # Under fault injection `Date` comes from the venue's (skewed) clock.
+            date_header=faults is None,
         )
         server = _OwnedSignalsServer(config)
         servers.append(server)
@@ -176,23 +173,31 @@ async def serve_venues(
 
 @contextlib.contextmanager
 def running_sandbox(
-    seed: int = 0, speed: float = 1.0, host: str = "127.0.0.1", port: int = 0
+    seed: int = 0,
+    speed: float = 1.0,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    faults: FaultSpec | None = None,
 ) -> Iterator[dict[str, VenueEndpoint]]:
     """Run the emulators in a background thread for the duration of a `with` block.
 
     Args:
-        seed: Market seed (same seed, same market).
+        seed: Market seed (same seed, same market); also the fault seed unless `faults`
+            gives one.
         speed: Simulated seconds per real second.
-        host: Interface, loopback by default.
+        host: A loopback interface, 127.0.0.1 by default.
         port: 0 for any free ports; else the first venue's port (the next venues' follow).
+        faults: Faults to inject (`FaultSpec.parse`); None for none.
 
     Yields:
         Venue name -> endpoint, once every server is listening.
 
     Raises:
+        ValueError: `host` is not a loopback address.
         OSError: A port could not be bound.
         RuntimeError: The servers did not start.
     """
+    host = loopback_host(host)
     engine = SandboxEngine(seed, ScaledClock(speed))
     ready = threading.Event()
     outcome: dict[str, object] = {}
@@ -206,7 +211,7 @@ def running_sandbox(
         nonlocal stop_serving
         loop, stop = asyncio.get_running_loop(), asyncio.Event()
         stop_serving = partial(loop.call_soon_threadsafe, stop.set)
-        await serve_venues(engine, host, port, publish, stop)
+        await serve_venues(engine, host, port, publish, stop, faults)
 
     def run() -> None:
         try:
@@ -256,7 +261,9 @@ async def _serve_until_signalled(arguments: argparse.Namespace) -> None:
         )
         watcher.start()
     engine = SandboxEngine(arguments.seed, ScaledClock(arguments.speed))
-    await serve_venues(engine, arguments.host, arguments.port, _print_endpoints, stop)
+    await serve_venues(
+        engine, arguments.host, arguments.port, _print_endpoints, stop, arguments.faults
+    )
 
 
 def _wait_for_eof(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
@@ -272,6 +279,20 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _loopback_host(text: str) -> str:
+    try:
+        return loopback_host(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _fault_spec(text: str) -> FaultSpec:
+    try:
+        return FaultSpec.parse(text, VENUES)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     """The `orderdesk-sandbox` command.
 
@@ -279,7 +300,8 @@ def main(argv: list[str] | None = None) -> int:
         argv: Arguments without the program name; None reads `sys.argv`.
 
     Returns:
-        0 after a clean shutdown on SIGINT/SIGTERM, 1 when the servers could not start.
+        0 after a clean shutdown on SIGINT/SIGTERM, 1 when the servers could not start
+        (argparse exits 2 on a bad argument: a non-loopback `--host`, a bad `--faults`).
     """
     parser = argparse.ArgumentParser(
         prog="orderdesk-sandbox",
@@ -299,7 +321,20 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="first venue's port, the next venues' follow; 0 = any free ports (default)",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    parser.add_argument(
+        "--host",
+        type=_loopback_host,
+        default="127.0.0.1",
+        help="loopback interface (default 127.0.0.1; any other is refused)",
+    )
+    parser.add_argument(
+        "--faults",
+        type=_fault_spec,
+        default=None,
+        metavar="SPEC",
+        help="inject faults, e.g. '*:5xx=0.1,timeout=0.05,hang=2;kucoin_futures:skew=3' "
+        "(see the README, 'Fault injection (sandbox)')",
+    )
     parser.add_argument(
         "--stop-on-stdin-eof",
         action="store_true",

@@ -24,7 +24,14 @@ from gui.sandbox.engine import SandboxEngine
 from gui.sandbox.treadfi_handlers import TreadfiEmulator
 from gui.sandbox.treadfi_requests import ApiError
 
-__all__ = ["DEMO_ACCOUNTS", "DEMO_API_KEY", "DEMO_CREDENTIALS", "TreadfiEmulator", "create_app"]
+__all__ = [
+    "DEMO_ACCOUNTS",
+    "DEMO_API_KEY",
+    "DEMO_CREDENTIALS",
+    "TreadfiEmulator",
+    "create_app",
+    "throttled_response",
+]
 
 DEMO_API_KEY = "5a1d0c0ffee0ddba11b0a710ad5ea50f0d35ca7e"
 """The sandbox's API key: a fixed 40-hex DRF token (§2.2)."""
@@ -109,13 +116,23 @@ class _Gate:
         wait_s = self._throttle.wait_s()
         if wait_s <= 0:
             return None
-        seconds = math.ceil(wait_s)
-        unit = "second" if seconds == 1 else "seconds"
-        return JSONResponse(
-            {"detail": f"Request was throttled. Expected available in {seconds} {unit}."},
-            status_code=429,
-            headers={"Retry-After": str(seconds)},
-        )
+        return throttled_response(wait_s)
+
+
+def throttled_response(wait_s: float) -> Response:
+    """DRF's throttle refusal: 429 `{"detail": "Request was throttled. Expected available in
+    N seconds."}` with `Retry-After: N` (N = `wait_s` rounded up, whole seconds).
+
+    The rate limiter answers with it, and so does the sandbox's fault injection (§5.5: no
+    limit is documented, so DRF's default throttle shape is the venue's).
+    """
+    seconds = math.ceil(wait_s)
+    unit = "second" if seconds == 1 else "seconds"
+    return JSONResponse(
+        {"detail": f"Request was throttled. Expected available in {seconds} {unit}."},
+        status_code=429,
+        headers={"Retry-After": str(seconds)},
+    )
 
 
 async def _method_not_allowed(request: Request, exc: Exception) -> Response:

@@ -36,6 +36,8 @@ __all__ = [
     "DEMO_SCOPES",
     "ZenotcEmulator",
     "create_app",
+    "exhausted_window_response",
+    "throttled_response",
 ]
 
 DEMO_API_KEY = "zk_sandbox_4f9d2c7a1e8b6035"
@@ -148,10 +150,7 @@ class _RateLimitMiddleware:
             return
         allowed, headers = self.window.take()
         if not allowed:
-            refusal = ZenotcJSONResponse(
-                error_body(429, "ThrottlerException: Too Many Requests"), 429, headers=headers
-            )
-            await refusal(scope, receive, send)
+            await throttled_response(headers)(scope, receive, send)
             return
         extra = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
 
@@ -161,6 +160,37 @@ class _RateLimitMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def throttled_response(headers: Mapping[str, str]) -> Response:
+    """NestJS's throttler refusal (§3.5): 429 `{"statusCode": 429, "message":
+    "ThrottlerException: Too Many Requests", "error": "Too Many Requests"}` with `headers`
+    (the `X-RateLimit-*` and `Retry-After` of the window)."""
+    body = error_body(429, "ThrottlerException: Too Many Requests")
+    return ZenotcJSONResponse(body, 429, headers=headers)
+
+
+def exhausted_window_response(
+    requests_per_second: float = 10.0, wall_clock_s: Callable[[], float] = time.time
+) -> Response:
+    """The 429 a full rate window answers now: `throttled_response` with `X-RateLimit-Limit`,
+    `X-RateLimit-Remaining: 0`, `X-RateLimit-Reset` (unix s) and `Retry-After` (s) of a
+    window that just filled (the sandbox's fault injection sends it).
+
+    Args:
+        requests_per_second: The limit, as `create_app`'s (10 by default, §3.5).
+        wall_clock_s: Real time in unix seconds (the venue's clock).
+    """
+    limit, window_s = _window_of(requests_per_second)
+    window = _RateWindow(limit, window_s, wall_clock_s, started_s=wall_clock_s(), used=limit)
+    _, headers = window.take()
+    return throttled_response(headers)
+
+
+def _window_of(requests_per_second: float) -> tuple[int, float]:
+    # (limit, window_s): fixed windows of at least a second.
+    window_s = max(1.0, 1.0 / requests_per_second)
+    return max(1, math.floor(requests_per_second * window_s)), window_s
 
 
 def _guarded(endpoint: Endpoint, verifier: _Verifier, needed: str) -> Endpoint:
@@ -215,8 +245,7 @@ def create_app(
     if requests_per_second is not None:
         if requests_per_second <= 0:
             raise ValueError(f"requests_per_second must be > 0, got {requests_per_second!r}")
-        window_s = max(1.0, 1.0 / requests_per_second)
-        limit = max(1, math.floor(requests_per_second * window_s))
+        limit, window_s = _window_of(requests_per_second)
         window = _RateWindow(limit, window_s, wall_clock_s)
         middleware.append(Middleware(_RateLimitMiddleware, window=window))
     app = Starlette(
