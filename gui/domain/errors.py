@@ -6,6 +6,8 @@
     ├── UnsupportedAction      the venue cannot do this (capability), nothing was sent
     └── VenueError             anything a venue call produced
         ├── VenueTransportError    timeout, connection refused, TLS: the outcome may be unknown
+        │   └── VenueBadResponse       an answer arrived but cannot be read (not JSON, an HTML
+        │                              page, a field missing or of the wrong type)
         ├── VenueUnavailable       HTTP 5xx
         ├── VenueRateLimited       HTTP 429 or the venue's own throttle code
         └── VenueRejected          HTTP 4xx with the venue's code and message
@@ -76,6 +78,27 @@ class VenueError(OrderDeskError):
 
 class VenueTransportError(VenueError):
     """No usable answer: timeout, refused connection, reset. A write's outcome is unknown."""
+
+
+class VenueBadResponse(VenueTransportError):
+    """The venue answered, but the answer cannot be read: not JSON, an HTML error page, a
+    missing, null or mistyped field, a number out of range, an enum value with no meaning.
+
+    A `VenueTransportError` on purpose: after a write (a submit above all) the outcome is
+    unknown, exactly as if the answer had been lost, and is resolved the same way (look the
+    order up by its client order id). The raw body is logged on `gui.venues.raw`.
+
+    Attributes:
+        endpoint: The request answered, method and path: `"GET /api/v1/orders"`.
+        detail: The first problem found, e.g. `"orders.0.side: ..."` or `"not JSON (...)"`.
+    """
+
+    def __init__(
+        self, venue: str, endpoint: str, detail: str, status_code: int | None = None
+    ) -> None:
+        self.endpoint = endpoint
+        self.detail = detail
+        super().__init__(venue, f"unreadable answer to {endpoint}: {detail}", status_code)
 
 
 class VenueUnavailable(VenueError):

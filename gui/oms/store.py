@@ -338,11 +338,13 @@ class OrderStore:
         for report in reports:
             key = client_order_id or self._key_for(report)
             order = self._orders.get(key) if key is not None else None
+            adopted = order is None
             if order is None:
                 order = self._adopt(report, key)
             updated, fills = self._merge(order, report, observed_at)
             new_fills.extend(fills)
-            if updated != order:
+            # An adopted order is new even when its first report changes nothing in it.
+            if adopted or updated != order:
                 self._put(updated)
                 changed.append(updated)
         if changed or new_fills:
@@ -373,6 +375,16 @@ class OrderStore:
 
     def _adopt(self, report: OrderReport, key: str | None) -> Order:
         client_order_id = key or report.client_order_id or f"{report.venue}:{report.venue_order_id}"
+        if report.status == OrderStatus.UNKNOWN:  # adopted in UNKNOWN: no transition says so
+            self.problems.publish(
+                ErrorEvent(
+                    f"unknown status {report.venue_status!r} from {report.venue} for an "
+                    "order the desk did not place; shown as unknown",
+                    ErrorKind.WARNING,
+                    report.venue,
+                    client_order_id,
+                )
+            )
         now = utc_now()
         return Order(
             client_order_id=client_order_id,

@@ -1,38 +1,50 @@
-"""HTTP plumbing shared by every venue: client building, error mapping, retry and throttle.
+"""HTTP plumbing shared by every venue: the one door every venue request goes through.
 
-Venue-neutral on purpose: a venue package supplies its base URL, its `httpx.Auth` and a
-`MessageExtractor` that pulls the venue's own words (and code, if any) out of an error body;
-everything else here is the same for all venues.
+Venue-neutral on purpose: a venue package supplies its base URL, its `httpx.Auth`, a
+`MessageExtractor` that pulls the venue's own words (and code, if any) out of an error
+body, and its limits; everything else here is the same for all venues. `VenueHttp`, one per
+venue account, does for every request, in order:
 
-Errors map by HTTP status, keeping the venue's message (see `gui.domain.errors`):
+1. waits for its rate-limit bucket (`limits.AccountLimiter`: documented limits, trader
+   actions before `background_requests()`, holds after a 429);
+2. sends it (the auth signs with the account's `clock.ClockOffset`), and feeds the answer's
+   `Date` header to that clock;
+3. maps the answer to a domain error, by HTTP status, keeping the venue's message:
 
-    transport failure (timeout, connect, reset)  -> VenueTransportError
-    429                                          -> VenueRateLimited (Retry-After honoured)
-    401, 403                                     -> VenueAuthError
-    404                                          -> VenueNotFound
-    other 4xx                                    -> VenueRejected
-    5xx                                          -> VenueUnavailable
+       transport failure (timeout, connect, reset)  -> VenueTransportError
+       429                                          -> VenueRateLimited (Retry-After honoured)
+       401, 403                                     -> VenueAuthError
+       404                                          -> VenueNotFound
+       other 4xx                                    -> VenueRejected
+       5xx                                          -> VenueUnavailable
 
-Venues that answer errors inside a 2xx body (KuCoin's `{"code": "400100", ...}` envelope)
-pass a `ResponseCheck` to `VenueHttp`: it sees every response first, and an error it returns
-wins over the status map above.
+   Venues that answer errors inside a 2xx body (KuCoin's `{"code": "400100", ...}`) pass a
+   `ResponseCheck`: it sees every response first, and an error it returns wins;
+4. on a 429, or rate-limit headers saying the quota is spent, holds the account's limiter
+   for the venue's time (`RateLimitWait`);
+5. on a refused timestamp (the venue's `TimestampRejected` predicate, or an authentication
+   refusal whose own `Date` shows our clock was off), re-syncs the clock (the venue's
+   server-time endpoint, else that `Date`) and sends the request once more, even a write:
+   the venue refused it before processing it;
+6. retries reads and cancels (`idempotent=True`) after transient failures with backoff and
+   jitter (`retry.should_retry`); never a submit, amend, pause or resume.
 
-Retry: only reads (GET/HEAD/OPTIONS) are retried, only on transport errors, 5xx and 429,
-with bounded exponential backoff; writes, and above all order creation, never are (a lost
-submit is resolved by looking the order up by client order id). One predicate,
-`should_retry`, decides and logs why.
+Credentials travel in headers only; `redact_headers` is the one way headers may reach a log.
+Nothing in `gui.venues` logs headers or request bodies (the raw body of an unreadable
+*answer* goes to `gui.venues.raw`). httpx's own logger (INFO) writes the request line and
+status only: `HTTP Request: GET https://host/path?query "HTTP/1.1 200 OK"`; httpcore's
+DEBUG trace shows a request as `<Request [b'GET']>` and the *response* headers, never the
+request's (checked with httpx 0.28 / httpcore 1.0, tests/venues/test_redaction.py). No
+venue puts a credential in a query string.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
+import random
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from typing import NamedTuple, Protocol
+from contextvars import ContextVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -40,40 +52,89 @@ import httpx
 from gui.domain.errors import (
     VenueAuthError,
     VenueError,
-    VenueNotFound,
     VenueRateLimited,
-    VenueRejected,
-    VenueTransportError,
-    VenueUnavailable,
 )
+from gui.venues.clock import ClockOffset, OffsetSample
+from gui.venues.limits import (
+    DEFAULT_BUCKET,
+    RATE_MARGIN,
+    AccountLimiter,
+    RateLimit,
+    background_requests,
+    in_background,
+)
+from gui.venues.redaction import REDACTED, SENSITIVE_HEADERS, redact_headers
+from gui.venues.retry import (
+    READ_METHODS,
+    RetryPolicy,
+    RetrySettings,
+    parse_retry_after,
+    should_retry,
+)
+from gui.venues.status_map import (
+    MessageExtractor,
+    ResponseCheck,
+    VenueMessage,
+    error_for_response,
+    error_for_transport,
+)
+
+__all__ = [
+    "DEFAULT_BUCKET",
+    "DEFAULT_TIMEOUT_S",
+    "RATE_MARGIN",
+    "READ_METHODS",
+    "REDACTED",
+    "SENSITIVE_HEADERS",
+    "AccountLimiter",
+    "ClockOffset",
+    "MessageExtractor",
+    "RateLimit",
+    "RateLimitWait",
+    "ResponseCheck",
+    "RetryPolicy",
+    "RetrySettings",
+    "TimestampRejected",
+    "VenueHttp",
+    "VenueMessage",
+    "background_requests",
+    "build_async_client",
+    "check_base_url",
+    "error_for_response",
+    "error_for_transport",
+    "in_background",
+    "parse_retry_after",
+    "redact_headers",
+    "should_retry",
+]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_S = 10.0
 """Per-request timeout (connect, read, write, pool), in seconds."""
 
-READ_METHODS: frozenset[str] = frozenset({"GET", "HEAD", "OPTIONS"})
-"""Methods that may be retried; every other method is a write and is sent once."""
+SKEW_EVIDENCE_S = 1.0
+"""An authentication refusal whose `Date` puts our signing offset further off than this
+(seconds) is taken for a timestamp refusal, whatever its words."""
+
+_IN_RESYNC: ContextVar[bool] = ContextVar("orderdesk_clock_resync", default=False)
+_LAST_ENDPOINT: ContextVar[str] = ContextVar("orderdesk_last_endpoint", default="")
 
 
-class VenueMessage(NamedTuple):
-    """What a venue said in an error body.
-
-    Attributes:
-        message: The venue's own words ("" when it said nothing usable).
-        code: The venue's own error code as a string ("" when it gives none).
-    """
-
-    message: str
-    code: str = ""
+def last_endpoint() -> str:
+    """`"METHOD /path"` of the latest request sent in this task (an awaited coroutine
+    shares its caller's context), for an error found after the answer was decoded, e.g.
+    while an adapter maps it to domain terms; "" when none was sent."""
+    return _LAST_ENDPOINT.get()
 
 
-MessageExtractor = Callable[[httpx.Response], VenueMessage]
-"""Pulls the venue's message out of a non-2xx response; must not raise."""
+RateLimitWait = Callable[[httpx.Response, ClockOffset], float | None]
+"""Seconds the venue's rate-limit headers on a response ask the account to wait before its
+next request (quota spent, window resets in N s), or None when they ask nothing; the clock
+converts a reset given in the venue's time. Must not raise."""
 
-ResponseCheck = Callable[[httpx.Response], VenueError | None]
-"""Looks at every response (any status, body read) and returns the venue error it carries,
-or None to fall back to the status map; must not raise."""
+TimestampRejected = Callable[[VenueError], bool]
+"""True when the error is the venue refusing our signed timestamp (KuCoin `400002`...)."""
 
 
 def check_base_url(owner: str, base_url: str, example: str, *, path_allowed: bool = True) -> None:
@@ -119,8 +180,9 @@ def build_async_client(
         transport: Replaces the network (tests pass `httpx.ASGITransport`).
 
     Returns:
-        A client that does not follow redirects: a redirect means a wrong path, and a
-        redirected POST would silently become a GET.
+        A client that does not follow redirects (a redirect means a wrong path, and a
+        redirected POST would silently become a GET) and verifies TLS (httpx's default,
+        never turned off here).
     """
     return httpx.AsyncClient(
         base_url=base_url,
@@ -132,227 +194,25 @@ def build_async_client(
     )
 
 
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a `Retry-After` header (delta-seconds or HTTP-date).
-
-    Args:
-        value: The header value, or None when absent.
-        now: Current time for an HTTP-date (aware UTC); defaults to now.
-
-    Returns:
-        Non-negative seconds, or None when absent or unreadable.
-    """
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        seconds = float(text)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - (now if now is not None else datetime.now(UTC))).total_seconds()
-    if seconds != seconds:  # NaN
-        return None
-    return max(seconds, 0.0)
-
-
-def error_for_response(
-    venue: str, response: httpx.Response, extract: MessageExtractor
-) -> VenueError:
-    """The domain error for a non-2xx response, with the venue's words kept.
-
-    Args:
-        venue: Venue name for the error.
-        response: A response whose body has been read.
-        extract: The venue's message extractor.
-
-    Returns:
-        The matching `VenueError` subclass (see the module docstring for the map).
-    """
-    status = response.status_code
-    said = extract(response)
-    message = said.message or response.reason_phrase or f"HTTP {status}"
-    if status == 429:
-        retry_after_s = parse_retry_after(response.headers.get("Retry-After"))
-        return VenueRateLimited(venue, message, status, retry_after_s=retry_after_s)
-    if status >= 500:
-        return VenueUnavailable(venue, message, status)
-    if status in (401, 403):
-        return VenueAuthError(venue, message, status, said.code)
-    if status == 404:
-        return VenueNotFound(venue, message, status, said.code)
-    if 400 <= status < 500:
-        return VenueRejected(venue, message, status, said.code)
-    location = response.headers.get("Location", "")
-    detail = f" (to {location})" if location else ""
-    return VenueError(venue, f"unexpected HTTP {status}{detail}: {message}", status)
-
-
-def error_for_transport(venue: str, exc: httpx.TransportError) -> VenueTransportError:
-    """The domain error for a request that got no answer (timeout, refused, reset)."""
-    text = str(exc).strip()
-    kind = type(exc).__name__
-    return VenueTransportError(venue, f"{kind}: {text}" if text else kind)
-
-
-class RetrySettings(Protocol):
-    """The retry fields every venue config carries (`<Venue>Config`)."""
-
-    @property
-    def read_attempts(self) -> int: ...
-    @property
-    def retry_base_delay_s(self) -> float: ...
-    @property
-    def retry_max_delay_s(self) -> float: ...
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How reads are retried.
-
-    Attributes:
-        max_attempts: Attempts per read in total, including the first (1 disables retry).
-        base_delay_s: Wait before the first retry, in seconds; doubled for each next one.
-        max_delay_s: Longest wait between attempts, in seconds; a 429 asking for longer
-            is not retried but surfaced.
-    """
-
-    max_attempts: int = 3
-    base_delay_s: float = 0.5
-    max_delay_s: float = 8.0
-
-    def delay_s(self, attempt: int, error: VenueError) -> float:
-        """Seconds to wait after failed attempt number `attempt` (1-based)."""
-        if isinstance(error, VenueRateLimited) and error.retry_after_s is not None:
-            return max(error.retry_after_s, 0.0)
-        return min(self.base_delay_s * 2.0 ** (attempt - 1), self.max_delay_s)
-
-    @classmethod
-    def from_config(cls, config: RetrySettings) -> RetryPolicy:
-        """The policy a venue config sets (`read_attempts`, `retry_*_delay_s`)."""
-        return cls(
-            max_attempts=config.read_attempts,
-            base_delay_s=config.retry_base_delay_s,
-            max_delay_s=config.retry_max_delay_s,
-        )
-
-
-_TRANSIENT = (VenueTransportError, VenueUnavailable, VenueRateLimited)
-
-
-def should_retry(
-    method: str, path: str, error: VenueError, attempt: int, policy: RetryPolicy
-) -> bool:
-    """Whether to send a failed request again; logs the reason for every transient failure.
-
-    Args:
-        method: HTTP method of the failed request.
-        path: Request path, for the log line (never headers: they carry credentials).
-        error: What the attempt produced.
-        attempt: How many attempts were made so far (1-based).
-        policy: Limits on attempts and waits.
-
-    Returns:
-        True only for a read that failed transiently, within the attempt and wait limits.
-    """
-    if not isinstance(error, _TRANSIENT):
-        return False
-    verb = method.upper()
-    if verb not in READ_METHODS:
-        logger.info("not retrying %s %s: writes are never retried (%s)", verb, path, error)
-        return False
-    if attempt >= policy.max_attempts:
-        logger.warning("giving up on %s %s after %d attempts: %s", verb, path, attempt, error)
-        return False
-    delay_s = policy.delay_s(attempt, error)
-    if delay_s > policy.max_delay_s:
-        logger.warning(
-            "not retrying %s %s: venue asks to wait %.1f s (limit %.1f s): %s",
-            verb,
-            path,
-            delay_s,
-            policy.max_delay_s,
-            error,
-        )
-        return False
-    logger.warning(
-        "retrying %s %s in %.2f s (attempt %d of %d): %s",
-        verb,
-        path,
-        delay_s,
-        attempt + 1,
-        policy.max_attempts,
-        error,
-    )
-    return True
-
-
-class RequestThrottle:
-    """A token bucket that spaces requests so the venue's rate limit is never exceeded.
-
-    Args:
-        rate_per_s: Requests allowed per second on average.
-        burst: Requests allowed back to back after a quiet spell (at least 1).
-        clock: Monotonic clock in seconds (injectable for tests).
-        sleep: Coroutine that waits a number of seconds (injectable for tests).
-    """
-
-    def __init__(
-        self,
-        rate_per_s: float,
-        burst: int = 1,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        if rate_per_s <= 0 or burst < 1:
-            raise ValueError(
-                f"throttle needs rate_per_s > 0 and burst >= 1, got {rate_per_s} and {burst}"
-            )
-        self._interval_s = 1.0 / rate_per_s
-        self._burst = burst
-        self._clock = clock
-        self._sleep = sleep
-        self._tokens = float(burst)
-        self._stamp = clock()
-        self._lock = asyncio.Lock()
-
-    async def acquire(self, cost: float = 1.0) -> None:
-        """Wait until one more request may be sent, then take its slot.
-
-        Args:
-            cost: Tokens the request takes (a venue's request weight; 1 by default). A
-                cost above `burst` waits for a full bucket and takes all of it.
-        """
-        async with self._lock:
-            need = min(max(cost, 0.0), float(self._burst))
-            now = self._clock()
-            self._tokens = min(self._burst, self._tokens + (now - self._stamp) / self._interval_s)
-            self._stamp = now
-            if self._tokens < need:
-                wait_s = (need - self._tokens) * self._interval_s
-                await self._sleep(wait_s)
-                self._stamp = self._clock()
-                self._tokens = need
-            self._tokens -= need
-
-
 class VenueHttp:
-    """Sends requests for one venue account: throttles, maps errors, retries reads.
+    """Sends every request of one venue account (see the module docstring for the steps).
 
     Args:
         venue: Venue name for errors and logs.
         client: The account's `httpx.AsyncClient` (see `build_async_client`); owned here.
         extract: The venue's error-message extractor.
-        retry: Retry limits for reads.
-        throttle: Self-imposed rate limit, or None for none.
+        retry: Retry limits for reads and cancels.
+        limiter: The account's rate limits (None: no self-imposed limit; 429 holds apply).
         sleep: Coroutine used to wait between retries (injectable for tests).
         check: The venue's envelope check, run on every response before the status map
             (None: the status alone decides).
+        clock: The account's clock offset, shared with its signer (None: one of its own).
+        timestamp_rejected: The venue's "timestamp refused" predicate; None for a venue
+            that signs no timestamp (no re-sync, no re-send).
+        sync_clock: Re-syncs `clock` from the venue's server-time endpoint (None: from the
+            refusal's `Date` header).
+        rate_limit_wait: Reads the venue's rate-limit headers (None: `Retry-After` only).
+        draw: Uniform random numbers in [0, 1) for the retry jitter (injectable for tests).
     """
 
     def __init__(
@@ -362,17 +222,28 @@ class VenueHttp:
         extract: MessageExtractor,
         *,
         retry: RetryPolicy | None = None,
-        throttle: RequestThrottle | None = None,
+        limiter: AccountLimiter | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         check: ResponseCheck | None = None,
+        clock: ClockOffset | None = None,
+        timestamp_rejected: TimestampRejected | None = None,
+        sync_clock: Callable[[], Awaitable[object]] | None = None,
+        rate_limit_wait: RateLimitWait | None = None,
+        draw: Callable[[], float] = random.random,
     ) -> None:
         self.venue = venue
         self._client = client
         self._extract = extract
         self._retry = retry if retry is not None else RetryPolicy()
-        self._throttle = throttle
+        self.limiter = limiter if limiter is not None else AccountLimiter(venue, sleep=sleep)
         self._sleep = sleep
         self._check = check
+        self.clock = clock if clock is not None else ClockOffset(venue)
+        self._timestamp_rejected = timestamp_rejected
+        self._sync_clock = sync_clock
+        self._rate_limit_wait = rate_limit_wait
+        self._draw = draw
+        self._resync_lock = asyncio.Lock()
 
     async def request(
         self,
@@ -384,8 +255,10 @@ class VenueHttp:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         cost: float = 1.0,
+        bucket: str = DEFAULT_BUCKET,
+        idempotent: bool = False,
     ) -> httpx.Response:
-        """Send one request (retried only if it is a read) and return a 2xx response.
+        """Send one request and return a 2xx response.
 
         Args:
             method: HTTP method.
@@ -394,7 +267,11 @@ class VenueHttp:
             json: JSON body, or None for no body.
             content: Exact body bytes (for venues that sign the body), instead of `json`.
             headers: Extra headers for this request.
-            cost: Throttle tokens the request takes (the venue's request weight).
+            cost: Units the request takes from its bucket (the venue's request weight).
+            bucket: The rate limit it draws on (`DEFAULT_BUCKET` unless the venue limits
+                endpoints separately, as DFX does).
+            idempotent: True for a cancel (single, batch, cancel-all): retried like a read.
+                Never for a submit, amend, pause or resume.
 
         Returns:
             The response, body read, status 2xx.
@@ -402,19 +279,25 @@ class VenueHttp:
         Raises:
             VenueTransportError: No answer (for a write, the outcome is unknown).
             VenueRateLimited: HTTP 429 after any retries.
-            VenueAuthError: HTTP 401/403.
+            VenueAuthError: HTTP 401/403 (after one re-send if it was a refused timestamp).
             VenueNotFound: HTTP 404.
             VenueRejected: Other HTTP 4xx.
             VenueUnavailable: HTTP 5xx after any retries.
             VenueError: Whatever the `check` found in the body, after any retries.
+            ValueError: Both `json` and `content` given (nothing is sent).
         """
         if json is not None and content is not None:
             raise ValueError("send either json or content, not both")
+        _LAST_ENDPOINT.set(f"{method.upper()} {path.split('?', 1)[0]}")
         attempt = 0
+        resent_for_clock = False
         while True:
             attempt += 1
-            if self._throttle is not None:
-                await self._throttle.acquire(cost)
+            await self.limiter.acquire(bucket, cost)
+            generation = self.clock.generation
+            signed_offset_s = self.clock.offset_s
+            sent_s = self.clock.local_s()
+            asked_s: float | None = None
             try:
                 response = await self._client.request(
                     method, path, params=params, json=json, content=content, headers=headers
@@ -422,17 +305,93 @@ class VenueHttp:
             except httpx.TransportError as exc:
                 error: VenueError = error_for_transport(self.venue, exc)
             else:
+                received_s = self.clock.local_s()
+                sample = self.clock.observe_date(response.headers.get("Date"), sent_s, received_s)
                 found = self._check(response) if self._check is not None else None
                 if found is None and response.is_success:
+                    self._note_rate_limit(response, None, method, path, attempt)
                     return response
                 error = (
                     found
                     if found is not None
                     else error_for_response(self.venue, response, self._extract)
                 )
-            if not should_retry(method, path, error, attempt, self._retry):
+                self._note_rate_limit(response, error, method, path, attempt)
+                asked_s = parse_retry_after(response.headers.get("Retry-After"))
+                if not resent_for_clock and self._timestamp_refused(error, sample, signed_offset_s):
+                    resent_for_clock = True
+                    if await self._resync(generation, response, sent_s, received_s):
+                        logger.warning(
+                            "%s refused our timestamp on %s %s; sending it once more",
+                            self.venue,
+                            method.upper(),
+                            path,
+                        )
+                        attempt -= 1  # the one re-send a refused timestamp earns, not a retry
+                        continue
+            if not should_retry(method, path, error, attempt, self._retry, idempotent=idempotent):
                 raise error
-            await self._sleep(self._retry.delay_s(attempt, error))
+            if isinstance(error, VenueRateLimited):
+                continue  # the hold on the account's limiter is the wait
+            await self._sleep(self._retry.jittered_delay_s(attempt, error, self._draw(), asked_s))
+
+    def _note_rate_limit(
+        self,
+        response: httpx.Response,
+        error: VenueError | None,
+        method: str,
+        path: str,
+        attempt: int,
+    ) -> None:
+        asked_s = (
+            self._rate_limit_wait(response, self.clock)
+            if self._rate_limit_wait is not None
+            else None
+        )
+        if isinstance(error, VenueRateLimited):
+            if error.retry_after_s is None:
+                error.retry_after_s = asked_s
+            wait_s = self._retry.delay_s(attempt, error)
+            self.limiter.hold(wait_s, f"HTTP {response.status_code} on {method.upper()} {path}")
+        elif asked_s is not None and asked_s > 0:
+            self.limiter.hold(asked_s, f"rate-limit headers on {method.upper()} {path}")
+
+    def _timestamp_refused(
+        self, error: VenueError, sample: OffsetSample | None, signed_offset_s: float
+    ) -> bool:
+        if self._timestamp_rejected is None or _IN_RESYNC.get():
+            return False
+        if self._timestamp_rejected(error):
+            return True
+        # The venue's words may not say "timestamp" (DFX documents only a 401 for a failed
+        # verification, notes §2.5): an authentication refusal whose own Date shows that the
+        # offset we signed with was off is treated as one.
+        return (
+            isinstance(error, VenueAuthError)
+            and sample is not None
+            and sample.excludes(signed_offset_s, SKEW_EVIDENCE_S)
+        )
+
+    async def _resync(
+        self, generation: int, response: httpx.Response, sent_s: float, received_s: float
+    ) -> bool:
+        async with self._resync_lock:
+            if self.clock.generation != generation:
+                return True  # another request re-synced after ours was signed
+            if self._sync_clock is not None:
+                token = _IN_RESYNC.set(True)
+                try:
+                    await self._sync_clock()
+                finally:
+                    _IN_RESYNC.reset(token)
+                return True
+            if self.clock.resync_from_date(response.headers.get("Date"), sent_s, received_s):
+                return True
+        logger.warning(
+            "%s refused our timestamp and sent no Date header: the clock cannot be re-synced",
+            self.venue,
+        )
+        return False
 
     async def aclose(self) -> None:
         """Close the connection pool."""

@@ -2,7 +2,8 @@
 
 An endpoint description is what `orderdesk-sandbox` prints for each venue (and, for live
 venues, what the account settings hold): `{"base_url": ..., "credentials": {...},
-"accounts": [...]}`. Adding a venue is one entry in `_BUILDERS`.
+"accounts": [...]}`, optionally with `"settings": {...}` (other fields of the venue's
+config, e.g. `timeout_s`). Adding a venue is one entry in `_BUILDERS`.
 """
 
 from __future__ import annotations
@@ -23,14 +24,20 @@ from gui.venues.treadfi.config import TreadfiConfig
 from gui.venues.zenotc import ZenotcAdapter, ZenotcConfig, ZenotcCredentials
 
 
+def _settings(endpoint: Mapping[str, Any]) -> dict[str, Any]:
+    """The endpoint's optional `"settings"`: config fields other than the base URL (e.g.
+    `{"timeout_s": 2.0}`), passed to the venue's config as they are."""
+    return dict(endpoint.get("settings") or {})
+
+
 def _treadfi(endpoint: Mapping[str, Any]) -> list[VenueClient]:
-    config = TreadfiConfig(base_url=endpoint["base_url"])
+    config = TreadfiConfig(base_url=endpoint["base_url"], **_settings(endpoint))
     api_key = endpoint["credentials"]["api_key"]
     return [TreadfiAdapter(config, api_key, account) for account in endpoint["accounts"]]
 
 
 def _kucoin_futures(endpoint: Mapping[str, Any]) -> list[VenueClient]:
-    config = KucoinFuturesConfig(base_url=endpoint["base_url"])
+    config = KucoinFuturesConfig(base_url=endpoint["base_url"], **_settings(endpoint))
     secrets = endpoint["credentials"]
     credentials = KucoinCredentials(
         api_key=secrets["api_key"],
@@ -42,14 +49,14 @@ def _kucoin_futures(endpoint: Mapping[str, Any]) -> list[VenueClient]:
 
 
 def _zenotc(endpoint: Mapping[str, Any]) -> list[VenueClient]:
-    config = ZenotcConfig(base_url=endpoint["base_url"])
+    config = ZenotcConfig(base_url=endpoint["base_url"], **_settings(endpoint))
     secrets = endpoint["credentials"]
     credentials = ZenotcCredentials(api_key=secrets["api_key"], api_secret=secrets["api_secret"])
     return [ZenotcAdapter(config, credentials, account) for account in endpoint["accounts"]]
 
 
 def _anboto(endpoint: Mapping[str, Any]) -> list[VenueClient]:
-    config = AnbotoConfig(base_url=endpoint["base_url"])
+    config = AnbotoConfig(base_url=endpoint["base_url"], **_settings(endpoint))
     secrets = endpoint["credentials"]
     credentials = AnbotoCredentials(
         api_key=secrets["api_key"],
@@ -61,7 +68,9 @@ def _anboto(endpoint: Mapping[str, Any]) -> list[VenueClient]:
 
 def _dfx(endpoint: Mapping[str, Any]) -> list[VenueClient]:
     secrets = endpoint["credentials"]
-    config = DfxConfig(base_url=endpoint["base_url"], account_id=secrets["account_id"])
+    config = DfxConfig(
+        base_url=endpoint["base_url"], account_id=secrets["account_id"], **_settings(endpoint)
+    )
     credentials = DfxCredentials(api_key=secrets["api_key"], private_key=secrets["private_key"])
     return [DfxAdapter(config, credentials, account) for account in endpoint["accounts"]]
 

@@ -1,4 +1,5 @@
-"""The venue-neutral HTTP plumbing: status -> domain error, retry predicate, throttle."""
+"""The venue-neutral HTTP plumbing: status -> domain error, retry predicate (the rate
+limiter has tests/venues/test_limits.py, the clock tests/venues/test_clock.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from gui.domain.errors import (
     VenueUnavailable,
 )
 from gui.venues.http import (
-    RequestThrottle,
     RetryPolicy,
     VenueHttp,
     VenueMessage,
@@ -142,7 +142,9 @@ async def test_get_is_retried_with_exponential_backoff_then_succeeds(
     with caplog.at_level(logging.WARNING, logger="gui.venues.http"):
         response = await http.request("GET", "/orders")
     assert response.json() == {"ok": True}
-    assert sleeps.waits == [0.25, 0.5]
+    # Equal jitter: between half and all of 0.25 s, then of 0.5 s.
+    assert len(sleeps.waits) == 2
+    assert 0.125 <= sleeps.waits[0] <= 0.25 and 0.25 <= sleeps.waits[1] <= 0.5
     assert caplog.text.count("retrying GET /orders") == 2
 
 
@@ -233,38 +235,6 @@ async def test_build_async_client_settings() -> None:
         assert client.base_url == httpx.URL("https://instance.example")
         assert client.timeout == httpx.Timeout(10.0)  # the default, in seconds
         assert client.follow_redirects is False
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.mark.asyncio
-async def test_throttle_allows_a_burst_then_spaces_requests() -> None:
-    clock = FakeClock()
-    throttle = RequestThrottle(5.0, burst=2, clock=clock, sleep=clock.sleep)
-    stamps = []
-    for _ in range(5):
-        await throttle.acquire()
-        stamps.append(round(clock.now - 100.0, 6))
-    assert stamps == [0.0, 0.0, 0.2, 0.4, 0.6]
-    clock.now += 10.0  # a quiet spell refills the burst, no more
-    await throttle.acquire()
-    await throttle.acquire()
-    await throttle.acquire()
-    assert round(clock.now - 100.0, 6) == 10.8
-
-
-def test_throttle_refuses_nonsense() -> None:
-    with pytest.raises(ValueError):
-        RequestThrottle(0)
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ import httpx
 from gui.domain.errors import (
     TicketInvalid,
     VenueAuthError,
+    VenueBadResponse,
     VenueError,
     VenueNotFound,
     VenueRejected,
@@ -48,6 +49,7 @@ from gui.venues.base import (
     VenueCapabilities,
     capability_errors,
 )
+from gui.venues.http import last_endpoint
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +154,9 @@ class AnbotoAdapter(UnsupportedVerbs, ClosingContext):
                 details, account=self._account, sent=self._sent_for(details), now=self._now()
             )
         except ValueError as exc:
-            raise VenueTransportError(VENUE, f"unreadable order {details.order_id}: {exc}") from exc
+            raise VenueBadResponse(
+                VENUE, last_endpoint(), f"order {details.order_id}: {exc}"
+            ) from exc
 
     # -- trading verbs -------------------------------------------------------------------------
 

@@ -22,7 +22,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 
@@ -30,12 +29,9 @@ import httpx
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from gui.venues.anboto.config import AnbotoConfig, SecretDecoding, SignatureEncoding
-
-
-def epoch_ms() -> int:
-    """The current time in epoch milliseconds."""
-    return time.time_ns() // 1_000_000
+from gui.venues.anboto.config import VENUE, AnbotoConfig, SecretDecoding, SignatureEncoding
+from gui.venues.clock import ClockOffset
+from gui.venues.clock import epoch_ms as epoch_ms  # re-exported: the adapter and tests use it
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +181,8 @@ class AnbotoAuth(httpx.Auth):
     Args:
         credentials: Key and secret or RSA key (never logged).
         config: Header names, encodings, recv window.
-        clock_ms: Epoch-milliseconds clock for the timestamp (injectable for tests).
+        clock_ms: Local epoch-milliseconds clock (injectable); used when no `clock` is given.
+        clock: The account's clock offset; the timestamp header is its `now_ms()`.
     """
 
     requires_request_body = True
@@ -196,15 +193,16 @@ class AnbotoAuth(httpx.Auth):
         config: AnbotoConfig,
         *,
         clock_ms: Callable[[], int] = epoch_ms,
+        clock: ClockOffset | None = None,
     ) -> None:
         self._signer = AnbotoSigner(credentials, config)
         self._headers = config.headers
         self._recv_window_ms = config.recv_window_ms
-        self._clock_ms = clock_ms
+        self.clock = clock if clock is not None else ClockOffset(VENUE, local_ms=clock_ms)
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Sign the exact query (GET) or body (POST) and send the request once."""
-        timestamp_ms = str(self._clock_ms())
+        timestamp_ms = str(self.clock.now_ms())
         body = request.content.decode("utf-8")
         payload = body if body else request.url.query.decode("ascii")
         message = string_to_sign(timestamp_ms, self._signer.api_key, self._recv_window_ms, payload)

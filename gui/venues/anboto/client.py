@@ -12,6 +12,11 @@ Errors: the doc lists only "400 Bad request, invalid order data" with no body sc
 `gui.venues.http`, an error body with `RATE_LIMIT_EXCEEDED`/`DDOS_PROTECTION` is a
 `VenueRateLimited`, and one with an authentication code a `VenueAuthError`. A 2xx
 `OrderSummary` with status `REJECTED` is returned as is: callers decide what it means.
+
+Every request goes through the account's `VenueHttp` (`AnbotoConfig.rate_limit`, our own
+figure: none is documented). Reads and cancels (`cancel`, `cancelMany`) are retried on
+5xx/429/transport errors; creates are sent once. A refused timestamp re-syncs the clock
+from the refusal's `Date` and is sent once more.
 """
 
 from __future__ import annotations
@@ -28,10 +33,12 @@ from pydantic import BaseModel
 
 from gui.domain.errors import VenueAuthError, VenueError, VenueRateLimited
 from gui.venues.anboto import wire
-from gui.venues.anboto.auth import AnbotoAuth, AnbotoCredentials, epoch_ms
+from gui.venues.anboto.auth import AnbotoAuth, AnbotoCredentials
 from gui.venues.anboto.config import VENUE, AnbotoConfig, ArrayEncoding
+from gui.venues.clock import epoch_ms
 from gui.venues.http import (
-    RequestThrottle,
+    AccountLimiter,
+    ClockOffset,
     RetryPolicy,
     VenueHttp,
     VenueMessage,
@@ -99,6 +106,27 @@ def check_response(response: httpx.Response) -> VenueError | None:
     return None
 
 
+TIMESTAMP_WORDS = ("timestamp", "recv window", "recv_window", "-ts ")
+"""Words (lower case) of an authentication refusal that name the timestamp."""
+
+
+def timestamp_rejected(error: VenueError) -> bool:
+    """`gui.venues.http.TimestampRejected` for Anboto: the timestamp header was refused.
+
+    The reference doc gives the recv window "to specify how long an HTTP request is valid"
+    (notes §1.2) and one `AUTHENTICATION_ERROR` code; the example client adds
+    `INVALID_TIMESTAMP` (notes §1.4). Either, when the words name the timestamp or the recv
+    window, is a refusal before processing. `VenueHttp` also counts an authentication
+    refusal whose `Date` shows our clock was off.
+    """
+    if not isinstance(error, VenueAuthError):
+        return False
+    if error.venue_code == "INVALID_TIMESTAMP":
+        return True
+    words = f"{error.venue_message.lower()} "
+    return any(word in words for word in TIMESTAMP_WORDS)
+
+
 def _parse(model: type[_Model], response: httpx.Response, what: str) -> _Model:
     return parse_answer(model, response, what, venue=VENUE)
 
@@ -122,8 +150,11 @@ class AnbotoClient:
         config: Base URL, signing style, batch limit, throttle and retry limits.
         credentials: API key with HMAC secret or RSA key (never logged).
         transport: Replaces the network (tests pass `httpx.ASGITransport`).
-        clock_ms: Epoch-milliseconds clock for the timestamp header.
-        sleep: Coroutine that waits between retries and for the throttle (injectable).
+        clock_ms: Local epoch-milliseconds clock; the timestamp header adds the account's
+            clock offset to it (`clock`).
+        sleep: Coroutine that waits between retries and out 429 holds (injectable).
+        clock: The account's clock offset (None: one on `clock_ms`), fed by every answer's
+            `Date` (the reference doc has no server-time endpoint).
 
     Raises:
         ValueError: The secret cannot be decoded as `config.secret_decoding` says.
@@ -137,11 +168,13 @@ class AnbotoClient:
         transport: httpx.AsyncBaseTransport | None = None,
         clock_ms: Callable[[], int] = epoch_ms,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: ClockOffset | None = None,
     ) -> None:
         self._config = config
+        clock = clock if clock is not None else ClockOffset(VENUE, local_ms=clock_ms)
         client = build_async_client(
             config.base_url,
-            auth=AnbotoAuth(credentials, config, clock_ms=clock_ms),
+            auth=AnbotoAuth(credentials, config, clock=clock),
             timeout_s=config.timeout_s,
             transport=transport,
         )
@@ -150,20 +183,25 @@ class AnbotoClient:
             client,
             extract_message,
             retry=RetryPolicy.from_config(config),
-            throttle=RequestThrottle(config.max_requests_per_s, config.burst, sleep=sleep),
+            limiter=AccountLimiter.single(VENUE, config.rate_limit, sleep=sleep),
             sleep=sleep,
             check=check_response,
+            clock=clock,
+            timestamp_rejected=timestamp_rejected,
         )
+        self.http = self._http
 
     @property
     def batch_limit(self) -> int:
         """Most orders per createMany/cancelMany request (`AnbotoConfig.batch_limit`)."""
         return self._config.batch_limit
 
-    async def _post(self, path: str, body: object) -> httpx.Response:
+    async def _post(self, path: str, body: object, *, idempotent: bool = False) -> httpx.Response:
         content = wire.dumps(body).encode()
         headers = {"Content-Type": "application/json"}
-        return await self._http.request("POST", path, content=content, headers=headers)
+        return await self._http.request(
+            "POST", path, content=content, headers=headers, idempotent=idempotent
+        )
 
     async def _get(self, path: str, query: Sequence[tuple[str, str]] = ()) -> httpx.Response:
         # Sorted by name (stable, so repeated names keep their order); the signature
@@ -222,7 +260,8 @@ class AnbotoClient:
     async def cancel_order(
         self, *, order_id: str | int | None = None, client_order_id: str | None = None
     ) -> wire.OrderSummary:
-        """Ask to cancel one parent order; sent once. `POST /api/v2/trading/order/cancel`
+        """Ask to cancel one parent order; retried like a read (a cancel is safe to repeat).
+        `POST /api/v2/trading/order/cancel`
         ("cancelOrder"). Asynchronous: the order goes to `PENDING_CANCEL`, and
         `get_order` later shows `CANCELLED`.
 
@@ -240,13 +279,13 @@ class AnbotoClient:
         )
         if request.order_id is None and request.client_order_id is None:
             raise ValueError("Anboto cancel needs an orderId or a clientOrderId")
-        response = await self._post(f"{ORDER}/cancel", request.body())
+        response = await self._post(f"{ORDER}/cancel", request.body(), idempotent=True)
         return _parse(wire.OrderSummary, response, f"POST {ORDER}/cancel")
 
     async def cancel_many(
         self, orders: Sequence[wire.CancelParentOrderRequest]
     ) -> list[wire.OrderSummary]:
-        """Ask to cancel several parent orders; sent once. `POST
+        """Ask to cancel several parent orders; retried like a read. `POST
         /api/v2/trading/order/cancelMany` ("cancelMany").
 
         Returns:
@@ -261,7 +300,9 @@ class AnbotoClient:
         self._check_batch(len(orders), "cancelMany")
         if any(item.order_id is None and item.client_order_id is None for item in orders):
             raise ValueError("every Anboto cancelMany item needs an orderId or a clientOrderId")
-        response = await self._post(f"{ORDER}/cancelMany", {"orders": [o.body() for o in orders]})
+        response = await self._post(
+            f"{ORDER}/cancelMany", {"orders": [o.body() for o in orders]}, idempotent=True
+        )
         if not response.content.strip():
             return []
         return _parse(wire.OrderSummaryList, response, f"POST {ORDER}/cancelMany").responses

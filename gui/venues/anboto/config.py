@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from gui.venues.http import check_base_url
+from gui.venues.http import RateLimit, check_base_url
 
 VENUE = "anboto"
 """Venue name used in orders, reports and errors."""
@@ -158,6 +158,18 @@ class AnbotoConfig:
         for name in ("batch_limit", "burst", "read_attempts"):
             if getattr(self, name) < 1:
                 raise ValueError(f"AnbotoConfig.{name} must be >= 1, got {getattr(self, name)}")
+
+    @property
+    def rate_limit(self) -> RateLimit:
+        """The account's one bucket: `max_requests_per_s` per second at the default margin,
+        `burst` deep. Our own figure: the doc documents no limit, only the
+        `RATE_LIMIT_EXCEEDED`/`DDOS_PROTECTION` codes (notes §1.6)."""
+        return RateLimit(
+            limit=self.max_requests_per_s,
+            window_s=1.0,
+            burst=self.burst,
+            source="Anboto: none documented (notes §1.6); our own",
+        )
 
     @classmethod
     def official_example_style(cls, base_url: str = LATER_MAINNET_BASE_URL) -> AnbotoConfig:

@@ -6,6 +6,10 @@ is required (a field the doc marks required but the venue leaves out is a proble
 `parsing`, which says which). Numbers arrive as exact `Decimal`s (`loads`); ids are int64
 in the doc (`orderId`, example `0`) and are kept as their decimal text.
 
+What cannot be right makes the answer unreadable (`VenueBadResponse`): a negative quantity
+or price, a number out of range, a time outside years 1-9999, a side that is not `BUY`,
+`SELL` or `SHORT_SELL`. An unknown status is kept (UNKNOWN in `parsing`).
+
 Requests are modelled too; `dumps` writes them as compact JSON (`separators=(",", ":")`,
 as the official example client signs them, notes §1.2) with every Decimal as the exact
 JSON number literal it holds, never through a float.
@@ -20,7 +24,13 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from gui.venues.wire_types import dumps_exact, to_decimal, to_id_text, to_utc_datetime
+from gui.venues.wire_types import (
+    dumps_exact,
+    to_choice,
+    to_decimal,
+    to_id_text,
+    to_utc_datetime,
+)
 from gui.venues.wire_types import loads as loads
 
 # -- JSON out --------------------------------------------------------------------------------
@@ -44,6 +54,15 @@ def _to_decimal(value: object) -> Decimal | None:
     return to_decimal(value, expected="a number")
 
 
+def _to_amount(value: object) -> Decimal | None:
+    return to_decimal(value, expected="a number", non_negative=True)
+
+
+def _to_side(value: object) -> str | None:
+    sides = frozenset({"buy", "sell", "short_sell"})
+    return to_choice(value, allowed=sides, name="side")
+
+
 def _to_datetime(value: object) -> datetime | None:
     return to_utc_datetime(value, epoch_ms_types=(int, Decimal))
 
@@ -55,6 +74,10 @@ def _to_text(value: object) -> str | None:
 
 WireDecimal = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
 """A JSON number (or decimal string) as an exact Decimal; null and `""` are None."""
+WireAmount = Annotated[Decimal | None, BeforeValidator(_to_amount)]
+"""A quantity or price: as `WireDecimal`, and refused when negative."""
+WireSide = Annotated[str | None, BeforeValidator(_to_side)]
+"""`BUY`, `SELL` or `SHORT_SELL` (any case); null is None; anything else is refused."""
 WireDatetime = Annotated[datetime | None, BeforeValidator(_to_datetime)]
 """`string(date-time)`, e.g. `2019-08-24T14:15:22Z`, as an aware UTC datetime."""
 WireText = Annotated[str | None, BeforeValidator(_to_text)]
@@ -116,17 +139,17 @@ class OrderDetails(_Wire):
     exchange: str | None = None
     """`BINANCE` or `BYBIT`."""
     status: str
-    filled_quantity: WireDecimal = None
+    filled_quantity: WireAmount = None
     """Base quantity filled so far."""
-    leaves_quantity: WireDecimal = None
+    leaves_quantity: WireAmount = None
     """Base quantity still to fill."""
-    side: str | None = None
+    side: WireSide = None
     """`BUY`, `SELL` or `SHORT_SELL`."""
-    last_quantity: WireDecimal = None
+    last_quantity: WireAmount = None
     """Quantity of the last child fill."""
-    last_price: WireDecimal = None
+    last_price: WireAmount = None
     """Price of the last child fill, quote per base unit."""
-    average_price: WireDecimal = None
+    average_price: WireAmount = None
     """Average fill price, quote per base unit (0 before any fill)."""
 
 

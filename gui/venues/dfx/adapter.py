@@ -25,7 +25,7 @@ from decimal import Decimal
 
 import httpx
 
-from gui.domain.errors import VenueError, VenueNotFound, VenueTransportError
+from gui.domain.errors import VenueBadResponse, VenueError, VenueNotFound, VenueTransportError
 from gui.domain.instruments import Instrument
 from gui.domain.orders import (
     TERMINAL,
@@ -52,6 +52,7 @@ from gui.venues.dfx.config import (
     DfxConfig,
 )
 from gui.venues.dfx.tickets import symbol_errors
+from gui.venues.http import last_endpoint
 
 logger = logging.getLogger(__name__)
 
@@ -202,7 +203,9 @@ class DfxAdapter(UnsupportedVerbs, ClosingContext):
                 order, account=self._account, fills=fills, aggregate=not self._use_trades
             )
         except ValueError as exc:
-            raise VenueTransportError(VENUE, f"unreadable order {order.order_id}: {exc}") from exc
+            raise VenueBadResponse(
+                VENUE, last_endpoint(), f"order {order.order_id}: {exc}"
+            ) from exc
 
     # -- trading verbs -------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ Headers (external `Authentication.md`):
 * `EXCHANGE-API-KEY`: the key DFX issues once the user uploaded the public key;
 * `EXCHANGE-API-TIMESTAMP`: epoch milliseconds; must be within 5 s of the server's time
   (there is no recv-window parameter and no server-time endpoint in the notes, so the
-  machine's clock must be right);
+  account's `ClockOffset`, kept from every answer's `Date`, corrects the local clock);
 * `EXCHANGE-API-SIGN`: standard Base64 of the 64-byte Ed25519 signature of
 
       body=<raw body>&method=<METHOD>&param=<raw query>&path=<path>&timestamp=<ms>
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import time
 from collections.abc import Callable, Collection, Generator
 from dataclasses import dataclass, field
 
@@ -33,7 +32,9 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from gui.venues.dfx.config import SYMBOLS_PATH
+from gui.venues.clock import ClockOffset
+from gui.venues.clock import epoch_ms as epoch_ms  # re-exported: tests and callers use it
+from gui.venues.dfx.config import SYMBOLS_PATH, VENUE
 
 KEY_HEADER = "EXCHANGE-API-KEY"
 TIMESTAMP_HEADER = "EXCHANGE-API-TIMESTAMP"
@@ -46,11 +47,6 @@ _KEY_PROBLEM = (
     "DFX private key must be an Ed25519 key as base64 PKCS#8 DER "
     "(openssl genpkey -algorithm ed25519 -outform DER | base64) or PEM"
 )
-
-
-def epoch_ms() -> int:
-    """The current time in epoch milliseconds."""
-    return time.time_ns() // 1_000_000
 
 
 def load_private_key(text: str) -> Ed25519PrivateKey:
@@ -150,8 +146,9 @@ class DfxAuth(httpx.Auth):
 
     Args:
         credentials: API key and private key.
-        clock_ms: Epoch-milliseconds clock for `EXCHANGE-API-TIMESTAMP` (injectable).
+        clock_ms: Local epoch-milliseconds clock (injectable); used when no `clock` is given.
         public_paths: Paths sent with the timestamp header only.
+        clock: The account's clock offset; `EXCHANGE-API-TIMESTAMP` is its `now_ms()`.
     """
 
     requires_request_body = True
@@ -162,15 +159,16 @@ class DfxAuth(httpx.Auth):
         *,
         clock_ms: Callable[[], int] = epoch_ms,
         public_paths: Collection[str] = PUBLIC_PATHS,
+        clock: ClockOffset | None = None,
     ) -> None:
         self._api_key = credentials.api_key
         self._key = load_private_key(credentials.private_key)
-        self._clock_ms = clock_ms
+        self.clock = clock if clock is not None else ClockOffset(VENUE, local_ms=clock_ms)
         self._public = frozenset(public_paths)
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Add the headers and send the request once."""
-        timestamp_ms = str(self._clock_ms())
+        timestamp_ms = str(self.clock.now_ms())
         request.headers[TIMESTAMP_HEADER] = timestamp_ms
         path = request.url.raw_path.split(b"?", 1)[0].decode("ascii")
         if path not in self._public:

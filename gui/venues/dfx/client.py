@@ -7,9 +7,12 @@ venue's signing example), or JSON (`DfxConfig.body_encoding`, the reference doc'
 examples). Parameters are written by `encoding` in name order; `DfxAuth` signs the
 exact query and body bytes sent.
 
-Each endpoint has its own self-throttle at the venue's documented rate (notes §2.5). Reads
-are retried on transport errors, 5xx and 429; writes (POST, DELETE) are sent once: a 5xx
-means "the execution status is UNKNOWN" (notes §2.5).
+Every request goes through the account's `VenueHttp`: each endpoint draws on its own bucket
+at `RATE_MARGIN` of the venue's documented rate (notes §2.5, `DfxConfig.limits`). Reads and
+cancels (single and batch) are retried on transport errors, 5xx and 429; a create is sent
+once: a 5xx means "the execution status is UNKNOWN" (notes §2.5). A refused
+`EXCHANGE-API-TIMESTAMP` (401, notes §2.2/§2.5) re-syncs the clock from the refusal's
+`Date` and is sent once more.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ from decimal import Decimal
 
 import httpx
 
-from gui.domain.errors import VenueError, VenueNotFound
+from gui.domain.errors import VenueNotFound
+from gui.venues.clock import ClockOffset, epoch_ms
 from gui.venues.dfx import envelope, wire
-from gui.venues.dfx.auth import DfxAuth, DfxCredentials, epoch_ms
+from gui.venues.dfx.auth import DfxAuth, DfxCredentials
 from gui.venues.dfx.config import (
     ACCOUNT_TRADES_PATH,
     BATCH_ORDER_PATH,
@@ -49,17 +53,10 @@ from gui.venues.dfx.encoding import (
     validate,
     validate_list,
 )
-from gui.venues.http import (
-    RequestThrottle,
-    RetryPolicy,
-    build_async_client,
-    error_for_response,
-    error_for_transport,
-    should_retry,
-)
+from gui.venues.http import AccountLimiter, RetryPolicy, VenueHttp, build_async_client
+from gui.venues.limits import RATE_MARGIN
 
-RATE_MARGIN = 0.9
-"""Share of each documented rate limit the client uses, leaving room for network jitter."""
+__all__ = ["RATE_MARGIN", "DfxClient"]
 
 
 class DfxClient:
@@ -74,8 +71,15 @@ class DfxClient:
         config: Base URL, account id, encoding, rates, retry limits.
         credentials: API key and Ed25519 private key (never logged).
         transport: Replaces the network (tests pass `httpx.ASGITransport`/`MockTransport`).
-        clock_ms: Epoch-milliseconds clock for `EXCHANGE-API-TIMESTAMP`.
-        sleep: Coroutine that waits between retries and for the throttles (injectable).
+        clock_ms: Local epoch-milliseconds clock; `EXCHANGE-API-TIMESTAMP` adds the
+            account's clock offset to it (`clock`).
+        sleep: Coroutine that waits between retries and out 429 holds (injectable).
+        clock: The account's clock offset (None: one on `clock_ms`), fed by every answer's
+            `Date` (the venue has no server-time endpoint, notes §2.2).
+
+    Attributes:
+        http: The account's request door: its limiter (one bucket per endpoint at
+            `RATE_MARGIN` of its documented rate, notes §2.5) and clock.
     """
 
     def __init__(
@@ -86,34 +90,28 @@ class DfxClient:
         transport: httpx.AsyncBaseTransport | None = None,
         clock_ms: Callable[[], int] = epoch_ms,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: ClockOffset | None = None,
     ) -> None:
         self._config = config
-        self._sleep = sleep
-        self._client = build_async_client(
+        clock = clock if clock is not None else ClockOffset(VENUE, local_ms=clock_ms)
+        client = build_async_client(
             config.base_url,
-            auth=DfxAuth(credentials, clock_ms=clock_ms),
+            auth=DfxAuth(credentials, clock=clock),
             timeout_s=config.timeout_s,
             transport=transport,
         )
-        self._retry = RetryPolicy.from_config(config)
-        rates = config.rate_limits
-        # The venue counts requests as they arrive, in windows (Open Api.md); we space them
-        # as they leave. Two sends exactly 1 s apart can land in one window when the first
-        # is delayed on the way (seen against the sandbox: 429 on reads spaced 0.97-1.0 s),
-        # so each endpoint runs at RATE_MARGIN of its documented rate.
-        self._throttles = {
-            name: RequestThrottle(getattr(rates, name) * RATE_MARGIN, config.burst, sleep=sleep)
-            for name in (
-                "create_order",
-                "cancel_order",
-                "batch_cancel",
-                "get_order",
-                "finish_orders",
-                "open_orders",
-                "account_trades",
-                "symbols",
-            )
-        }
+        self.http = VenueHttp(
+            VENUE,
+            client,
+            envelope.extract_message,
+            retry=RetryPolicy.from_config(config),
+            limiter=AccountLimiter(VENUE, config.limits, sleep=sleep),
+            sleep=sleep,
+            check=envelope.check_response,
+            clock=clock,
+            timestamp_rejected=envelope.timestamp_rejected,
+        )
+        self._http = self.http
 
     @property
     def account_id(self) -> str:
@@ -126,6 +124,8 @@ class DfxClient:
         path: str,
         endpoint: str,
         params: Mapping[str, Value | None],
+        *,
+        idempotent: bool = False,
     ) -> tuple[wire.Envelope, int]:
         what = f"{method} {path}"
         target, content, headers = path, None, None
@@ -139,27 +139,13 @@ class DfxClient:
         else:
             query = encode_pairs(params)
             target = f"{path}?{query}" if query else path
-        attempt = 0
-        while True:
-            attempt += 1
-            await self._throttles[endpoint].acquire()
-            try:
-                response = await self._client.request(
-                    method, target, content=content, headers=headers
-                )
-            except httpx.TransportError as exc:
-                error: VenueError = error_for_transport(VENUE, exc)
-            else:
-                found = envelope.check_response(response)
-                if found is None and response.is_success:
-                    parsed = envelope.read_envelope(response)
-                    if parsed is None:
-                        raise unreadable(what, "not a DFX envelope", response.status_code)
-                    return parsed, response.status_code
-                error = found or error_for_response(VENUE, response, envelope.extract_message)
-            if not should_retry(method, path, error, attempt, self._retry):
-                raise error
-            await self._sleep(self._retry.delay_s(attempt, error))
+        response = await self._http.request(
+            method, target, content=content, headers=headers, bucket=endpoint, idempotent=idempotent
+        )
+        parsed = envelope.read_envelope(response)
+        if parsed is None:
+            raise unreadable(what, "not a DFX envelope", response.status_code)
+        return parsed, response.status_code
 
     def _account(self) -> str:
         if not self._config.account_id:
@@ -225,7 +211,7 @@ class DfxClient:
     async def cancel_order(
         self, *, order_id: str | None = None, client_order_id: str | None = None
     ) -> str:
-        """Cancel one order; sent once. `DELETE /api/v1/spot/order` (doc §2).
+        """Cancel one order; retried like a read. `DELETE /api/v1/spot/order` (doc §2).
 
         Either id; with both, the venue ignores `clientOrderId`.
 
@@ -237,12 +223,12 @@ class DfxClient:
             VenueNotFound: The venue says the order does not exist.
         """
         params = self._id_params(order_id, client_order_id)
-        answer, _ = await self._call("DELETE", ORDER_PATH, "cancel_order", params)
+        answer, _ = await self._call("DELETE", ORDER_PATH, "cancel_order", params, idempotent=True)
         return answer.order_id or ""
 
     async def batch_cancel(self, order_ids: Sequence[str]) -> wire.BatchCancelResult:
-        """Cancel up to 5 orders by id; sent once. `DELETE /api/v1/spot/batch/order` with
-        `orderIds` (doc §3).
+        """Cancel up to 5 orders by id; retried like a read.
+        `DELETE /api/v1/spot/batch/order` with `orderIds` (doc §3).
 
         Returns:
             Ids the venue listed in `data[].orderId` as cancelled; every other id asked for
@@ -274,8 +260,8 @@ class DfxClient:
         return wire.BatchCancelResult(cancelled=tuple(cancelled), failed=failed)
 
     async def cancel_symbol(self, symbol: str) -> wire.BatchCancelResult:
-        """Cancel every order of one symbol; sent once. `DELETE /api/v1/spot/batch/order`
-        with `symbol` (doc §3).
+        """Cancel every order of one symbol; retried like a read.
+        `DELETE /api/v1/spot/batch/order` with `symbol` (doc §3).
 
         Returns:
             The ids the venue listed as cancelled (`failed` is empty: no ids were asked).
@@ -287,7 +273,9 @@ class DfxClient:
         return wire.BatchCancelResult(cancelled=tuple(x for i in ok for x in i.order_ids()))
 
     async def _batch(self, params: Mapping[str, Value | None]) -> list[wire.BatchCancelItem]:
-        answer, status = await self._call("DELETE", BATCH_ORDER_PATH, "batch_cancel", params)
+        answer, status = await self._call(
+            "DELETE", BATCH_ORDER_PATH, "batch_cancel", params, idempotent=True
+        )
         data = answer.data
         if isinstance(data, dict):
             data = [data]
@@ -405,4 +393,4 @@ class DfxClient:
 
     async def aclose(self) -> None:
         """Close the connection pool."""
-        await self._client.aclose()
+        await self._http.aclose()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Literal
 
-from gui.venues.http import check_base_url
+from gui.venues.http import RateLimit, check_base_url
 
 VENUE = "dfx"
 """Venue name used in orders, reports and errors."""
@@ -100,7 +100,8 @@ class DfxConfig:
         body_encoding: POST body format: `"form"` (application/x-www-form-urlencoded, the
             venue's own signing example) or `"json"` (the reference doc's examples); notes
             §2.7(1). GET and DELETE always send their parameters in the query string.
-        rate_limits: Self-imposed per-endpoint rates (notes §2.5).
+        rate_limits: The per-endpoint rates (notes §2.5); the client uses `RATE_MARGIN`
+            (90%) of each (`limits`).
         burst: Requests allowed back to back per endpoint; 1 keeps every window within the
             documented rate.
         timeout_s: Per-request timeout, in seconds.
@@ -143,3 +144,18 @@ class DfxConfig:
                 f"DfxConfig.open_orders_limit must be 1-{MAX_OPEN_LIMIT}, "
                 f"got {self.open_orders_limit}"
             )
+
+    @property
+    def limits(self) -> dict[str, RateLimit]:
+        """The account's rate-limit buckets: one per endpoint (the `DfxRateLimits` field
+        names), each its documented requests per second (notes §2.5, per API key) at the
+        default margin, `burst` deep."""
+        return {
+            item.name: RateLimit(
+                limit=getattr(self.rate_limits, item.name),
+                window_s=1.0,
+                burst=self.burst,
+                source="DFX notes §2.5 (Open Api.md)",
+            )
+            for item in fields(self.rate_limits)
+        }

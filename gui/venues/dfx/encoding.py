@@ -15,10 +15,11 @@ from decimal import Decimal
 from typing import TypeVar
 from urllib.parse import quote
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from gui.domain.errors import VenueTransportError
+from gui.domain.errors import VenueBadResponse
 from gui.venues.dfx.config import VENUE
+from gui.venues.wire_types import parse_payload
 
 _Model = TypeVar("_Model", bound=BaseModel)
 Value = str | Decimal | int
@@ -81,23 +82,19 @@ def check_limit(limit: int | None, most: int) -> int | None:
     return limit
 
 
-def unreadable(what: str, detail: str, status: int) -> VenueTransportError:
+def unreadable(what: str, detail: str, status: int) -> VenueBadResponse:
     """The error for an answer that does not have the documented shape."""
-    return VenueTransportError(VENUE, f"unreadable answer to {what}: {detail}", status)
+    return VenueBadResponse(VENUE, what, detail, status)
 
 
 def validate(model: type[_Model], data: object, what: str, status: int) -> _Model:
-    """`data` as `model`; raises `VenueTransportError` (via `unreadable`) when it is not."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        where = ".".join(str(part) for part in problem["loc"]) or "data"
-        raise unreadable(what, f"{where}: {problem['msg']}", status) from None
+    """`data` as `model`; raises `VenueBadResponse` when it is not (the payload is logged
+    on `gui.venues.raw`)."""
+    return parse_payload(model.model_validate, data, what, venue=VENUE, status_code=status)
 
 
 def validate_list(model: type[_Model], data: object, what: str, status: int) -> list[_Model]:
-    """A `data` array (null is empty) as `model`s; `VenueTransportError` when it is not."""
+    """A `data` array (null is empty) as `model`s; `VenueBadResponse` when it is not."""
     if data is None:
         return []
     if not isinstance(data, list):

@@ -14,7 +14,8 @@ A non-"0" code in a 200 is a business refusal: VenueRejected with the venue's `m
 (VenueNotFound, a VenueRejected, when the words say the order does not exist; the doc
 gives no code for that, notes §2.7(8)); a code that repeats one of the statuses above maps
 as that status would. A body that is not an envelope falls back to `gui.venues.http`'s
-status map.
+status map (a 2xx body that is no envelope is logged raw on `gui.venues.raw`; the client
+then raises `VenueBadResponse`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from gui.domain.errors import (
 from gui.venues.dfx import wire
 from gui.venues.dfx.config import VENUE
 from gui.venues.http import VenueMessage, parse_retry_after
+from gui.venues.wire_types import raw_logger, raw_text
 
 NOT_FOUND_WORDS = ("not exist", "notexist", "not found", "no such", "unknown order")
 """Message fragments (lower case) that mean "no such order"."""
@@ -78,6 +80,14 @@ def error_for_code(code: str, message: str, response: httpx.Response) -> VenueEr
     return VenueRejected(VENUE, said, status, code)
 
 
+def _endpoint(response: httpx.Response) -> str:
+    try:
+        request = response.request
+    except RuntimeError:  # a response built by hand, without its request
+        return "(request unknown)"
+    return f"{request.method} {request.url.path}"
+
+
 def check_response(response: httpx.Response) -> VenueError | None:
     """`gui.venues.http.ResponseCheck` for DFX: the error an envelope carries, if any.
 
@@ -86,6 +96,17 @@ def check_response(response: httpx.Response) -> VenueError | None:
     """
     envelope = read_envelope(response)
     if envelope is None:
+        if response.is_success:
+            # The client raises `VenueBadResponse` for it; the raw body goes to the log here,
+            # the one place that still has it.
+            raw_logger.warning(
+                "%s %s: unreadable answer (HTTP %s, not a DFX envelope): %d bytes: %s",
+                VENUE,
+                _endpoint(response),
+                response.status_code,
+                len(response.content),
+                raw_text(response.content),
+            )
         return None
     code = envelope.code or ""
     if code == wire.SUCCESS_CODE and response.is_success:
@@ -101,3 +122,14 @@ def extract_message(response: httpx.Response) -> VenueMessage:
     if envelope is not None:
         return VenueMessage(envelope.msg or "", envelope.code or "")
     return VenueMessage(" ".join(response.text.split())[:_MAX_TEXT])
+
+
+def timestamp_rejected(error: VenueError) -> bool:
+    """`gui.venues.http.TimestampRejected` for DFX: a 401 whose words name the timestamp.
+
+    The venue refuses an `EXCHANGE-API-TIMESTAMP` more than 5 s from its clock (notes §2.2)
+    with 401, "signature missing or verification failed" (notes §2.5, `Error Codes.md`),
+    before doing anything; it documents no code or words of its own for the timestamp, so
+    `VenueHttp` also counts a 401 whose `Date` shows our clock was off.
+    """
+    return isinstance(error, VenueAuthError) and "timestamp" in error.venue_message.lower()

@@ -10,7 +10,11 @@ but the id optional, and the venue's quirks are absorbed here:
 * a single blank (`"clientOid": " "`, `"failedReason": " "`) means unset: None;
 * numbers are decimal strings (`"0.001"`) read as exact `Decimal`s (bodies are decoded by
   `loads`, so a JSON number never passes through a float);
-* trade times are epoch milliseconds as a string (`"1712739162861"`).
+* trade times are epoch milliseconds as a string (`"1712739162861"`);
+* what cannot be right makes the answer unreadable (`VenueBadResponse`): a negative
+  quantity, price or amount (fees may be negative), a number out of range, a time outside
+  years 1-9999, a side other than BUY/SELL; an unknown status is kept (UNKNOWN in
+  `parsing`).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from gui.venues.wire_types import loads as loads
-from gui.venues.wire_types import to_decimal, to_id_text, to_utc_datetime
+from gui.venues.wire_types import to_choice, to_decimal, to_id_text, to_utc_datetime
 
 SUCCESS_CODE = "0"
 """The envelope's `code` on success (a string, notes §2.3)."""
@@ -56,6 +60,15 @@ def _to_decimal(value: object) -> Decimal | None:
     return to_decimal(_blank_to_none(value), expected="a decimal string")
 
 
+def _to_amount(value: object) -> Decimal | None:
+    return to_decimal(_blank_to_none(value), expected="a decimal string", non_negative=True)
+
+
+def _to_side(value: object) -> str | None:
+    text = _to_text(value)
+    return to_choice(text, allowed=frozenset({"buy", "sell"}), name="side")
+
+
 def _to_ms_time(value: object) -> datetime | None:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
@@ -74,6 +87,10 @@ WireOrderId = Annotated[str | None, BeforeValidator(order_id_text)]
 """An order id sent as a JSON number or a string, as its decimal digits."""
 WireDecimal = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
 """A decimal string (or number) as an exact Decimal; blanks and null are None."""
+WireAmount = Annotated[Decimal | None, BeforeValidator(_to_amount)]
+"""A quantity, price or amount: as `WireDecimal`, and refused when negative."""
+WireSide = Annotated[str | None, BeforeValidator(_to_side)]
+"""`BUY` or `SELL` (any case); blanks and null are None; anything else is refused."""
 WireMsTime = Annotated[datetime | None, BeforeValidator(_to_ms_time)]
 """Epoch milliseconds (string or number) as an aware UTC datetime."""
 WireBool = Annotated[bool | None, BeforeValidator(_to_bool)]
@@ -113,21 +130,21 @@ class DfxOrder(_Wire):
     client_oid: WireText = None
     """`clientOid` (the request calls it `clientOrderId`); `" "` when none."""
     account_id: WireText = None
-    side: WireText = None
+    side: WireSide = None
     """`BUY` or `SELL`."""
     symbol: WireText = None
     """`BTC-USDT`."""
-    price: WireDecimal = None
+    price: WireAmount = None
     """Limit price (quote per base)."""
-    quantity: WireDecimal = None
+    quantity: WireAmount = None
     """Ordered base quantity (a MARKET order by amount may show 0)."""
-    amount: WireDecimal = None
+    amount: WireAmount = None
     """Ordered quote amount (price x quantity for a limit order)."""
     status: WireText = None
     """`PENDING_NEW`, `NEW`, `PARTIAL_FILLED`, `FILLED`, `CANCELED`, `REJECT` (notes §2.4)."""
-    trade_qty: WireDecimal = None
+    trade_qty: WireAmount = None
     """Filled base quantity."""
-    trade_amount: WireDecimal = None
+    trade_amount: WireAmount = None
     """Filled quote amount."""
     order_type: WireText = None
     """`LIMIT` or `MARKET` (the request calls it `type`)."""
@@ -135,7 +152,7 @@ class DfxOrder(_Wire):
     """Conditional-order trigger direction (`UP`); finish_order only."""
     stop_status: WireText = None
     """Conditional-order state (`PENDING`)."""
-    average_price: WireDecimal = None
+    average_price: WireAmount = None
     """Average fill price; finish_order only."""
     failed_reason: WireText = None
     """Why the venue rejected it; `" "` when none."""
@@ -148,13 +165,13 @@ class DfxTrade(_Wire):
     """`tradeId`, e.g. `"663522"`; the venue returns them in descending order."""
     order_id: WireOrderId = None
     symbol: WireText = None
-    price: WireDecimal = None
-    quantity: WireDecimal = None
+    price: WireAmount = None
+    quantity: WireAmount = None
     """Base quantity."""
-    amount: WireDecimal = None
+    amount: WireAmount = None
     """Quote amount."""
     type: WireText = None
-    side: WireText = None
+    side: WireSide = None
     is_maker: WireBool = None
     fee_asset: WireText = None
     fee: WireDecimal = None
@@ -167,15 +184,15 @@ class DfxSymbol(_Wire):
     symbol: str
     base_token: WireText = None
     quote_token: WireText = None
-    quote_increment: WireDecimal = None
+    quote_increment: WireAmount = None
     """Smallest step of an order's quote amount."""
-    quote_min_size: WireDecimal = None
+    quote_min_size: WireAmount = None
     """Smallest order amount, quote asset."""
-    base_increment: WireDecimal = None
+    base_increment: WireAmount = None
     """Smallest step of an order's base quantity."""
-    base_min_size: WireDecimal = None
+    base_min_size: WireAmount = None
     """Smallest order quantity, base asset."""
-    price_increment: WireDecimal = None
+    price_increment: WireAmount = None
     enable_trading: WireBool = None
     price_limit_rate: WireDecimal = None
     """How far from the reference price an order may be (0.1 = 10 %)."""

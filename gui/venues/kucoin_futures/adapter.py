@@ -20,6 +20,7 @@ import httpx
 
 from gui.domain.errors import (
     TicketInvalid,
+    VenueBadResponse,
     VenueNotFound,
     VenueTransportError,
 )
@@ -27,6 +28,7 @@ from gui.domain.instruments import Instrument
 from gui.domain.options import OrderOption
 from gui.domain.orders import OrderStatus, OrderTicket, Strategy, TimeInForce
 from gui.venues.base import ClosingContext, OrderReport, UnsupportedVerbs, VenueCapabilities
+from gui.venues.http import last_endpoint
 from gui.venues.kucoin_futures import parsing, tickets, wire
 from gui.venues.kucoin_futures.client import KucoinFuturesClient
 from gui.venues.kucoin_futures.config import (
@@ -189,7 +191,14 @@ class KucoinFuturesAdapter(UnsupportedVerbs, ClosingContext):
         *,
         fills: Sequence[wire.Fill] | None = None,
         from_stop_list: bool = False,
+        endpoint: str | None = None,
     ) -> OrderReport:
+        """The order in domain terms.
+
+        Raises:
+            VenueBadResponse: The order cannot be mapped (names `endpoint`, by default the
+                latest request this task sent).
+        """
         try:
             return parsing.order_report(
                 order,
@@ -199,7 +208,8 @@ class KucoinFuturesAdapter(UnsupportedVerbs, ClosingContext):
                 from_stop_list=from_stop_list,
             )
         except ValueError as exc:
-            raise VenueTransportError(VENUE, f"unreadable order {order.id}: {exc}") from exc
+            where = endpoint or last_endpoint()
+            raise VenueBadResponse(VENUE, where, f"order {order.id}: {exc}") from exc
 
     # -- tickets and orders ---------------------------------------------------------------
 
@@ -339,7 +349,10 @@ class KucoinFuturesAdapter(UnsupportedVerbs, ClosingContext):
                 logger.warning("skipping KuCoin order %s on %s", order.id, order.symbol)
                 continue
             reports[order.id] = self._report(
-                order, fills=by_order.get(order.id, []), from_stop_list=from_stop_list
+                order,
+                fills=by_order.get(order.id, []),
+                from_stop_list=from_stop_list,
+                endpoint="GET /api/v1/stopOrders" if from_stop_list else "GET /api/v1/orders",
             )
         return list(reports.values())
 

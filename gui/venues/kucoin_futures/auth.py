@@ -9,8 +9,9 @@ Notes §1.2 (KuCoin's "Signing a message" page, ccxt `kucoin.sign`, the universa
 
 `requestPath` starts at `/api/`; its query string is signed un-URL-encoded (the gateway
 percent-decodes what it receives), the body is the JSON string on the wire (`""` when none).
-The timestamp is local milliseconds plus a clock offset that the client re-syncs from
-`GET /api/v1/timestamp` when the venue answers `400002` (notes §1.2, §7).
+The timestamp is the account's `ClockOffset.now_ms()`: local milliseconds plus the offset
+that `VenueHttp` keeps from every answer's `Date` and re-syncs from `GET /api/v1/timestamp`
+when the venue answers `400002` (notes §1.2, §7).
 """
 
 from __future__ import annotations
@@ -18,18 +19,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import time
 from collections.abc import Callable, Collection, Generator
 from urllib.parse import unquote
 
 import httpx
 
+from gui.venues.clock import ClockOffset, epoch_ms
+from gui.venues.kucoin_futures.config import VENUE
+
 KEY_VERSIONS = frozenset({"1", "2", "3"})
 """`KC-API-KEY-VERSION` values: 1 sends the passphrase in clear, 2 and 3 sign it (notes §1.2)."""
-
-
-def _wall_clock_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def sign(secret: str, message: str) -> str:
@@ -68,12 +67,15 @@ class KucoinAuth(httpx.Auth):
         api_secret: The HMAC key (never sent).
         api_passphrase: The passphrase chosen when the key was made.
         key_version: `"1"`, `"2"` or `"3"` (sent as `KC-API-KEY-VERSION`).
-        clock_ms: Local wall clock in epoch milliseconds (injectable for tests).
+        clock_ms: Local wall clock in epoch milliseconds (injectable for tests); used
+            when no `clock` is given.
         public_paths: Paths sent unsigned (public endpoints, above all the server-time
             endpoint used to repair a skewed clock: signing it could earn another 400002).
+        clock: The account's clock offset (shared with its `VenueHttp`); None makes one on
+            `clock_ms`.
 
     Attributes:
-        clock_offset_ms: Added to the local clock for `KC-API-TIMESTAMP` (server - local).
+        clock: The `ClockOffset` whose `now_ms()` is sent as `KC-API-TIMESTAMP`.
 
     Raises:
         ValueError: A credential is empty or holds whitespace, or the key version is not
@@ -89,8 +91,9 @@ class KucoinAuth(httpx.Auth):
         api_passphrase: str,
         key_version: str = "2",
         *,
-        clock_ms: Callable[[], int] = _wall_clock_ms,
+        clock_ms: Callable[[], int] = epoch_ms,
         public_paths: Collection[str] = (),
+        clock: ClockOffset | None = None,
     ) -> None:
         for name, value in (("key", api_key), ("secret", api_secret)):
             if not value or any(ch.isspace() for ch in value):
@@ -106,17 +109,26 @@ class KucoinAuth(httpx.Auth):
         self._passphrase = (
             api_passphrase if key_version == "1" else sign(api_secret, api_passphrase)
         )
-        self._clock_ms = clock_ms
+        self.clock = clock if clock is not None else ClockOffset(VENUE, local_ms=clock_ms)
         self._public_paths = frozenset(public_paths)
-        self.clock_offset_ms = 0
+
+    @property
+    def clock_offset_ms(self) -> int:
+        """The clock offset in whole milliseconds (server - local); setting it replaces the
+        estimate (and forgets what the clock observed)."""
+        return self.clock.offset_ms
+
+    @clock_offset_ms.setter
+    def clock_offset_ms(self, offset_ms: int) -> None:
+        self.clock.set_offset(offset_ms / 1000)
 
     def local_ms(self) -> int:
         """The local wall clock, epoch milliseconds (no offset)."""
-        return self._clock_ms()
+        return self.clock.local_ms()
 
     def timestamp_ms(self) -> int:
         """`KC-API-TIMESTAMP`: local epoch milliseconds plus the clock offset."""
-        return self._clock_ms() + self.clock_offset_ms
+        return self.clock.now_ms()
 
     def signature(self, timestamp_ms: int, method: str, path: str, body: str) -> str:
         """`KC-API-SIGN` for one request.

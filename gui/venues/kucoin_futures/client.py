@@ -7,8 +7,9 @@ the document's headings; arguments are snake_case and camelCase stays in `wire*`
 
 Every method raises, as `KucoinTransport.call` documents: `VenueAuthError` (4000xx),
 `VenueNotFound` (404000, 100004), `VenueRateLimited` (429000), `VenueRejected` (other codes),
-`VenueUnavailable` (500000, 5xx), `VenueTransportError` (no usable answer). Reads are retried;
-writes are sent once (one re-send after a clock re-sync on 400002, see `transport`).
+`VenueUnavailable` (500000, 5xx), `VenueTransportError` (no usable answer). Reads and the
+five cancel endpoints are retried; other writes are sent once (one re-send after a clock
+re-sync on 400002, see `transport`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Awaitable, Callable, Sequence
 import httpx
 from pydantic import TypeAdapter
 
+from gui.venues.http import VenueHttp
 from gui.venues.kucoin_futures import wire
 from gui.venues.kucoin_futures.auth import KucoinAuth
 from gui.venues.kucoin_futures.client_reads import OrderReads, query, quote_id
@@ -84,6 +86,12 @@ class KucoinFuturesClient(OrderReads):
             api_key, api_secret, api_passphrase, key_version, public_paths=PUBLIC_PATHS
         )
         return cls(config, auth, transport=transport, sleep=sleep)
+
+    @property
+    def http(self) -> VenueHttp:
+        """The account's request door: its limiter (`KucoinFuturesConfig.rate_limit`) and
+        clock (shared with the signer)."""
+        return self._transport.http
 
     @property
     def rate_limit(self) -> RateLimitState | None:
@@ -172,7 +180,7 @@ class KucoinFuturesClient(OrderReads):
             VenueNotFound: `100004`: unknown or no longer cancelable (notes §6.11).
         """
         path = f"/api/v1/orders/{quote_id(order_id)}"
-        data = await self._transport.call("DELETE", path, endpoint="cancel_order")
+        data = await self._transport.call("DELETE", path, endpoint="cancel_order", idempotent=True)
         return parse_data(_CANCELLED, data or {}, f"DELETE {path}")
 
     async def cancel_order_by_client_oid(
@@ -186,7 +194,11 @@ class KucoinFuturesClient(OrderReads):
         """
         path = f"/api/v1/orders/client-order/{quote_id(client_oid)}"
         data = await self._transport.call(
-            "DELETE", path, endpoint="cancel_order_by_client_oid", params=query(symbol=symbol)
+            "DELETE",
+            path,
+            endpoint="cancel_order_by_client_oid",
+            params=query(symbol=symbol),
+            idempotent=True,
         )
         return parse_data(_CANCELLED_OID, data or {}, f"DELETE {path}")
 
@@ -224,7 +236,11 @@ class KucoinFuturesClient(OrderReads):
             assert client_oids is not None
             body = wire.dumps({"clientOidsList": [ref.payload() for ref in client_oids]})
         data = await self._transport.call(
-            "DELETE", "/api/v1/orders/multi-cancel", endpoint="batch_cancel_orders", body=body
+            "DELETE",
+            "/api/v1/orders/multi-cancel",
+            endpoint="batch_cancel_orders",
+            body=body,
+            idempotent=True,
         )
         return parse_data(_BATCH_CANCELS, data or [], "DELETE /api/v1/orders/multi-cancel")
 
@@ -236,6 +252,7 @@ class KucoinFuturesClient(OrderReads):
             "/api/v3/orders",
             endpoint="cancel_all_orders_v3",
             params=query(symbol=symbol),
+            idempotent=True,
         )
         return parse_data(_CANCELLED, data or {}, "DELETE /api/v3/orders")
 
@@ -247,6 +264,7 @@ class KucoinFuturesClient(OrderReads):
             "/api/v1/orders",
             endpoint="cancel_all_orders_v1",
             params=query(symbol=symbol),
+            idempotent=True,
         )
         return parse_data(_CANCELLED, data or {}, "DELETE /api/v1/orders")
 
@@ -258,6 +276,7 @@ class KucoinFuturesClient(OrderReads):
             "/api/v1/stopOrders",
             endpoint="cancel_all_stop_orders",
             params=query(symbol=symbol),
+            idempotent=True,
         )
         return parse_data(_CANCELLED, data or {}, "DELETE /api/v1/stopOrders")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gui.venues.http import check_base_url
+from gui.venues.http import RateLimit, check_base_url
 
 VENUE = "kucoin_futures"
 """Venue name used in orders, reports and errors."""
@@ -122,3 +122,17 @@ class KucoinFuturesConfig:
     def throttle_rate_per_s(self) -> float:
         """Weight per second the bucket refills: half the pool over the window."""
         return self.rate_limit_quota / 2 / self.rate_limit_window_s
+
+    @property
+    def rate_limit(self) -> RateLimit:
+        """The account's one bucket, charged each endpoint's weight (`WEIGHTS`): the futures
+        pool of notes §4.2 (2000 per fixed 30 s window at VIP 0-1), half of it as burst
+        and half as refill over the window (`throttle_burst`, `throttle_rate_per_s`), so no
+        30 s window ever sees more than the quota from this client."""
+        return RateLimit(
+            limit=self.rate_limit_quota,
+            window_s=self.rate_limit_window_s,
+            burst=self.throttle_burst,
+            margin=self.throttle_rate_per_s * self.rate_limit_window_s / self.rate_limit_quota,
+            source="KuCoin notes §4.2 (futures pool per UID)",
+        )

@@ -34,7 +34,7 @@ from gui.domain.errors import (
     VenueRejected,
     VenueUnavailable,
 )
-from gui.venues.http import VenueMessage, parse_retry_after
+from gui.venues.http import ClockOffset, VenueMessage, parse_retry_after
 from gui.venues.kucoin_futures import wire
 from gui.venues.kucoin_futures.config import VENUE
 
@@ -90,6 +90,28 @@ def rate_limit_reset_s(response: httpx.Response) -> float | None:
         if reset_ms == reset_ms and reset_ms >= 0:  # not NaN
             return reset_ms / 1000.0
     return parse_retry_after(response.headers.get("Retry-After"))
+
+
+def rate_limit_wait_s(response: httpx.Response, clock: ClockOffset) -> float | None:
+    """`gui.venues.http.RateLimitWait` for KuCoin: the pool's reset, when the
+    `gw-ratelimit-remaining` header says it is spent (notes §1.6, §4.2: "The client must
+    wait `gw-ratelimit-reset` ms"); None while weight remains. The reset is a duration, so
+    the clock is not needed."""
+    remaining = response.headers.get("gw-ratelimit-remaining")
+    if remaining is None:
+        return None
+    try:
+        spent = float(remaining.strip()) <= 0
+    except ValueError:
+        return None
+    return rate_limit_reset_s(response) if spent else None
+
+
+def timestamp_rejected(error: VenueError) -> bool:
+    """`gui.venues.http.TimestampRejected` for KuCoin: code `400002`, "Invalid
+    KC-API-TIMESTAMP", sent when the timestamp is 5 s or more from server time (notes §1.2,
+    §4.1 gateway codes): the gateway refused the request before the matching engine saw it."""
+    return isinstance(error, VenueRejected) and error.venue_code == TIMESTAMP_CODE
 
 
 def error_for_code(code: str, message: str, response: httpx.Response) -> VenueError:

@@ -2,30 +2,29 @@
 
 `KucoinTransport.call` is the one door to the venue (notes §7 checklist): it builds the
 ordered query, serializes the body once, signs it (`KucoinAuth`), sends the same bytes with
-`content=`, spends the endpoint's weight from the self-throttle, records the
-`gw-ratelimit-*` headers, unwraps the envelope and raises a typed error for any code but
-`200000`. Reads are retried on transport errors, 5xx and 429 (after `gw-ratelimit-reset`);
-writes never are, except the one clock re-sync below.
+`content=` through the account's `VenueHttp`, which spends the endpoint's weight from the
+account's pool bucket (notes §4.2), records the `gw-ratelimit-*` headers (holding the
+account until `gw-ratelimit-reset` when the pool is spent), unwraps the envelope and raises
+a typed error for any code but `200000`. Reads and cancels are retried on transport
+errors, 5xx and 429; other writes never are, except once after a `400002` timestamp
+refusal, with the clock re-synced from `GET /api/v1/timestamp` first.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
-from gui.domain.errors import VenueRejected, VenueTransportError
-from gui.venues.http import RequestThrottle, RetryPolicy, VenueHttp, build_async_client
+from gui.venues.http import AccountLimiter, RetryPolicy, VenueHttp, build_async_client
 from gui.venues.kucoin_futures import envelope
 from gui.venues.kucoin_futures.auth import KucoinAuth
 from gui.venues.kucoin_futures.config import VENUE, WEIGHTS, KucoinFuturesConfig
-
-logger = logging.getLogger(__name__)
+from gui.venues.wire_types import bad_response, parse_payload
 
 SERVER_TIME_PATH = "/api/v1/timestamp"
 """Public server time, epoch ms (outside the document; notes §7)."""
@@ -66,27 +65,22 @@ def parse_data(adapter: TypeAdapter[_T], data: object, what: str, status: int = 
     """Validate an envelope's `data` against a wire type.
 
     Raises:
-        VenueTransportError: The payload does not have the documented shape (the request
-            may still have taken effect: for a write, look the order up).
+        VenueBadResponse: The payload does not have the documented shape (the request
+            may still have taken effect: for a write, look the order up); the payload is
+            logged on `gui.venues.raw`.
     """
-    try:
-        return adapter.validate_python(data)
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        where = ".".join(str(part) for part in problem["loc"]) or "data"
-        raise VenueTransportError(
-            VENUE, f"unreadable answer to {what}: {where}: {problem['msg']}", status
-        ) from None
+    return parse_payload(adapter.validate_python, data, what, venue=VENUE, status_code=status)
 
 
 class KucoinTransport:
-    """Signed, throttled requests for one API key.
+    """Signed, rate-limited requests for one API key.
 
     Args:
         config: Host, timeouts, rate-limit pool and retry limits.
-        auth: The key's signer (its clock offset is re-synced here).
+        auth: The key's signer; its `clock` is the account's clock offset.
         transport: Replaces the network (tests pass `httpx.MockTransport`/`ASGITransport`).
-        sleep: Coroutine that waits between read retries, in seconds (injectable for tests).
+        sleep: Coroutine that waits between retries and out 429 holds, in seconds
+            (injectable for tests).
 
     Attributes:
         rate_limit: The last rate-limit headers seen, None before any.
@@ -111,13 +105,20 @@ class KucoinTransport:
             client,
             envelope.extract_message,
             retry=RetryPolicy.from_config(config),
-            throttle=RequestThrottle(config.throttle_rate_per_s, config.throttle_burst),
+            limiter=AccountLimiter.single(VENUE, config.rate_limit, sleep=sleep),
             check=envelope.check_response,
             sleep=sleep,
+            clock=auth.clock,
+            timestamp_rejected=envelope.timestamp_rejected,
+            sync_clock=self.sync_clock,
+            rate_limit_wait=envelope.rate_limit_wait_s,
         )
-        self._clock_lock = asyncio.Lock()
-        self._clock_generation = 0
         self.rate_limit: RateLimitState | None = None
+
+    @property
+    def http(self) -> VenueHttp:
+        """The account's request door (its limiter and clock)."""
+        return self._http
 
     async def call(
         self,
@@ -127,6 +128,7 @@ class KucoinTransport:
         endpoint: str,
         params: Mapping[str, str] | None = None,
         body: str | None = None,
+        idempotent: bool = False,
     ) -> Any:
         """Send one request and return its envelope's `data` (None when absent).
 
@@ -136,60 +138,43 @@ class KucoinTransport:
             endpoint: Key of `config.WEIGHTS` (the request's weight).
             params: Query parameters in the order to send and sign.
             body: The compact JSON text (see `wire.dumps`), or None for no body.
+            idempotent: True for the cancel endpoints: retried like reads.
 
         Raises:
             VenueAuthError: Bad key, signature, passphrase, IP or permission; or `400002`
                 again after the clock re-sync.
             VenueNotFound: `404000` or `100004`.
-            VenueRateLimited: `429000` (reads after the retries; writes at once), with
-                `retry_after_s` from `gw-ratelimit-reset`.
+            VenueRateLimited: `429000` (reads and cancels after the retries; other writes
+                at once), with `retry_after_s` from `gw-ratelimit-reset`.
             VenueRejected: Any other code (`400100`, `100001`, `300003`...).
-            VenueUnavailable: `500000` or HTTP 5xx (reads after the retries).
+            VenueUnavailable: `500000` or HTTP 5xx (reads and cancels after the retries).
             VenueTransportError: No usable answer.
         """
-        generation = self._clock_generation
-        try:
-            return await self._fetch(method, path, endpoint, params, body)
-        except VenueRejected as exc:
-            if exc.venue_code != envelope.TIMESTAMP_CODE:
-                raise
-        # 400002 is the gateway refusing the KC-API-TIMESTAMP header: the request never
-        # reached the matching engine (notes §1.2: "The server rejects it if it differs from
-        # server time by >= 5 s"; §4.1 gateway codes), so sending it again, even a create,
-        # cannot place an order twice. Re-sync the clock and retry exactly once.
-        logger.warning("KuCoin refused our timestamp on %s %s; re-syncing", method, path)
-        await self._resync(generation)
-        return await self._fetch(method, path, endpoint, params, body)
-
-    async def _fetch(
-        self,
-        method: str,
-        path: str,
-        endpoint: str,
-        params: Mapping[str, str] | None,
-        body: str | None,
-    ) -> Any:
         response = await self._http.request(
             method,
             path,
             params=params,
             content=None if body is None else body.encode("utf-8"),
             cost=WEIGHTS[endpoint],
+            idempotent=idempotent,
         )
         self._note_rate_limit(response)
         parsed = envelope.read_envelope(response)
         if parsed is None:
-            raise VenueTransportError(
+            raise bad_response(
                 VENUE,
-                f"unreadable answer to {method} {path}: not a KuCoin envelope",
-                response.status_code,
+                f"{method} {path}",
+                "not a KuCoin envelope",
+                content=response.content,
+                status_code=response.status_code,
             )
         return parsed.data
 
     async def sync_clock(self) -> int:
-        """Set the signer's clock offset from the server time. `GET /api/v1/timestamp`.
+        """Set the account's clock offset from the server time. `GET /api/v1/timestamp`.
 
-        The offset is server time minus the local midpoint of the round trip.
+        The offset is server time minus the local midpoint of the round trip; the clock
+        forgets its older observations (`ClockOffset.resync`).
 
         Returns:
             The new offset, in milliseconds (server - local).
@@ -197,25 +182,13 @@ class KucoinTransport:
         Raises:
             VenueError: The server time could not be read.
         """
-        async with self._clock_lock:
-            return await self._sync_clock_locked()
-
-    async def _resync(self, generation: int) -> None:
-        async with self._clock_lock:
-            if generation != self._clock_generation:
-                return  # a concurrent request already re-synced since ours was signed
-            await self._sync_clock_locked()
-
-    async def _sync_clock_locked(self) -> int:
-        before_ms = self._auth.local_ms()
-        data = await self._fetch("GET", SERVER_TIME_PATH, "server_time", None, None)
-        after_ms = self._auth.local_ms()
+        clock = self._auth.clock
+        sent_s = clock.local_s()
+        data = await self.call("GET", SERVER_TIME_PATH, endpoint="server_time")
+        received_s = clock.local_s()
         server_ms = parse_data(TypeAdapter(int), data, f"GET {SERVER_TIME_PATH}")
-        offset_ms = server_ms - (before_ms + after_ms) // 2
-        self._auth.clock_offset_ms = offset_ms
-        self._clock_generation += 1
-        logger.info("KuCoin clock offset is now %d ms", offset_ms)
-        return offset_ms
+        clock.resync(server_ms / 1000, sent_s, received_s)
+        return clock.offset_ms
 
     def _note_rate_limit(self, response: httpx.Response) -> None:
         if any(name in response.headers for name in envelope.RATE_LIMIT_HEADERS):

@@ -12,6 +12,12 @@ and models accept either. Every model is lenient (notes §6.3-6.4):
 * sizes are integer lots (`size`, `filledSize`, `visibleSize`...), read from an integer or an
   integral string (`visibleSize` is a string in requests, notes §6.3);
 * ids are opaque strings (never parsed as numbers, notes §3 "IDs");
+* what cannot be right is refused (the answer is then unreadable, `VenueBadResponse`):
+  negative sizes, prices and values (fees and the multiplier of an inverse contract may be
+  negative), numbers out of range, times before 1970 or after 9999. A side is kept as
+  text even when it is not buy/sell: the document's list schemas give it no enum
+  (opId012-014), so `parsing.parse_side` refuses it per order instead. Unknown statuses
+  are kept and mapped to UNKNOWN by `parsing`;
 * `""` means "not set" for the small enums (`stop`, `stopPriceType`, `stp`) and ids.
 
 Request bodies are models too, declared in the document's field order, so the JSON we sign
@@ -28,7 +34,13 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 from pydantic.alias_generators import to_camel
 
-from gui.venues.wire_types import WireDecimal, to_decimal
+from gui.venues.wire_types import (
+    WireAmount,
+    WireDecimal,
+    WireEpochMs,
+    WireEpochNs,
+    to_amount,
+)
 from gui.venues.wire_types import loads as loads
 
 SUCCESS_CODES = frozenset({"200000", "200"})
@@ -45,7 +57,7 @@ def dumps(payload: Any) -> str:
 
 
 def _to_lots(value: object) -> int | None:
-    number = to_decimal(value)
+    number = to_amount(value)
     if number is None:
         return None
     if number != number.to_integral_value():
@@ -78,8 +90,19 @@ def _to_list(value: object) -> object:
     return [] if value is None else value
 
 
+def _to_message(value: object) -> str | None:
+    # `msg` is the venue's words; a number or boolean there is still something it said.
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | Decimal):
+        return str(value)
+    raise ValueError(f"expected a message string, got {type(value).__name__}")
+
+
 WireLots = Annotated[int | None, BeforeValidator(_to_lots)]
-"""A whole number of lots (contracts) from an integer or integral string."""
+"""A whole, non-negative number of lots (contracts) from an integer or integral string."""
+WireMessage = Annotated[str | None, BeforeValidator(_to_message)]
+"""The venue's words: a string (a number is kept as its text)."""
 WireText = Annotated[str | None, BeforeValidator(_to_text)]
 """An id or small enum; `""` is None; numbers become their string."""
 WireIds = Annotated[list[str], BeforeValidator(_to_ids)]
@@ -103,7 +126,7 @@ class Envelope(_Wire):
 
     code: WireText = None
     """`"200000"` on success; a six-digit error code otherwise (a string, never a number)."""
-    msg: str | None = None
+    msg: WireMessage = None
     """The venue's words on failure (and, rarely, on success with no data)."""
     data: Any = None
     """The payload, still undecoded JSON; None when absent."""
@@ -191,14 +214,14 @@ class Order(_Wire):
     type: WireText = None
     """`limit` or `market`."""
     side: WireText = None
-    """`buy` or `sell`."""
-    price: WireDecimal = None
+    """`buy` or `sell` (other text is kept; `parsing.parse_side` refuses it)."""
+    price: WireAmount = None
     """Limit price; `"0"` or null for market orders."""
     size: WireLots = None
     """Order size in lots."""
-    value: WireDecimal = None
+    value: WireAmount = None
     """Order value in the settle currency."""
-    deal_value: WireDecimal = None
+    deal_value: WireAmount = None
     """Filled value (same as `filledValue`)."""
     deal_size: WireLots = None
     """Filled lots (same as `filledSize`)."""
@@ -210,7 +233,7 @@ class Order(_Wire):
     """`TP` (last), `MP` (mark), `IP` (index); None when not a stop."""
     stop_triggered: bool | None = None
     """Whether the stop has fired (null in the legacy stop-list example)."""
-    stop_price: WireDecimal = None
+    stop_price: WireAmount = None
     """Trigger price; integer, number or string by endpoint, null for non-stops."""
     time_in_force: WireText = None
     """`GTC` or `IOC`."""
@@ -220,7 +243,7 @@ class Order(_Wire):
     """Hidden flag."""
     iceberg: bool | None = None
     """Iceberg flag."""
-    leverage: WireDecimal = None
+    leverage: WireAmount = None
     """Leverage, a string in responses (`"3"`, `"10.0"`)."""
     force_hold: bool | None = None
     """Force-hold flag."""
@@ -238,25 +261,25 @@ class Order(_Wire):
     """True while the order is open."""
     cancel_exist: bool | None = None
     """True once (the rest of) the order was cancelled."""
-    created_at: int | None = None
+    created_at: WireEpochMs = None
     """Creation time, epoch ms."""
-    updated_at: int | None = None
+    updated_at: WireEpochMs = None
     """Last update, epoch ms."""
-    end_at: int | None = None
+    end_at: WireEpochMs = None
     """End time, epoch ms; null while open."""
-    order_time: int | None = None
+    order_time: WireEpochNs = None
     """Creation time, epoch **ns**."""
     settle_currency: WireText = None
     """Settlement currency, e.g. `USDT`."""
     margin_mode: WireText = None
     """`ISOLATED` or `CROSS`."""
-    avg_deal_price: WireDecimal = None
+    avg_deal_price: WireAmount = None
     """Average fill price; `"0"` when unfilled."""
     status: WireText = None
     """`open` or `done` (canceled/filled are derived, notes §3)."""
     filled_size: WireLots = None
     """Filled lots (the doc's description is swapped with filledValue's, notes §6.5)."""
-    filled_value: WireDecimal = None
+    filled_value: WireAmount = None
     """Filled value in the settle currency."""
     reduce_only: bool | None = None
     """Reduce-only flag."""
@@ -272,16 +295,16 @@ class Fill(_Wire):
     order_id: WireText = None
     """The order filled."""
     side: WireText = None
-    """`buy` or `sell`."""
+    """`buy` or `sell` (other text is kept; `parsing.parse_side` refuses it)."""
     liquidity: WireText = None
     """`maker` or `taker`."""
     force_taker: bool | None = None
     """Whether it was forced to take."""
-    price: WireDecimal = None
+    price: WireAmount = None
     """Fill price, quote per base unit."""
     size: WireLots = None
     """Filled lots."""
-    value: WireDecimal = None
+    value: WireAmount = None
     """Fill notional in the settle currency."""
     open_fee_pay: WireDecimal = None
     """Fee paid opening a position."""
@@ -295,7 +318,7 @@ class Fill(_Wire):
     """Deprecated, unused."""
     fee_currency: WireText = None
     """Currency of `fee`."""
-    trade_time: int | None = None
+    trade_time: WireEpochNs = None
     """Fill time, epoch **ns**."""
     sub_trade_type: WireText = None
     """Deprecated, unused."""
@@ -311,7 +334,7 @@ class Fill(_Wire):
     """`market` or `limit`."""
     trade_type: WireText = None
     """`trade`, `cancel`, `liquid`, `adl`, `settlement` (any string accepted, notes §6.19)."""
-    created_at: int | None = None
+    created_at: WireEpochMs = None
     """Record time, epoch ms."""
     open_fee_tax_pay: WireDecimal = None
     """`/fills` only, some KYC regions."""
@@ -326,9 +349,9 @@ class OpenOrderStatistics(_Wire):
     """Unfilled buy lots."""
     open_order_sell_size: WireLots = None
     """Unfilled sell lots."""
-    open_order_buy_cost: WireDecimal = None
+    open_order_buy_cost: WireAmount = None
     """Unfilled buy value."""
-    open_order_sell_cost: WireDecimal = None
+    open_order_sell_cost: WireAmount = None
     """Unfilled sell value."""
     settle_currency: WireText = None
     """Settlement currency."""
@@ -350,13 +373,13 @@ class Contract(_Wire):
     """Settlement asset."""
     multiplier: WireDecimal = None
     """Base units per lot (negative for inverse contracts: USD per lot)."""
-    lot_size: WireDecimal = None
+    lot_size: WireAmount = None
     """Order size step, in lots."""
-    tick_size: WireDecimal = None
+    tick_size: WireAmount = None
     """Price step."""
     max_order_qty: WireLots = None
     """Largest order, in lots."""
-    max_leverage: WireDecimal = None
+    max_leverage: WireAmount = None
     """Highest leverage."""
     is_inverse: bool | None = None
     """Coin-margined (sized in USD per lot)."""

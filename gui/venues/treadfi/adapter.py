@@ -13,10 +13,11 @@ from types import TracebackType
 
 import httpx
 
-from gui.domain.errors import VenueTransportError
+from gui.domain.errors import VenueBadResponse
 from gui.domain.instruments import Instrument
 from gui.domain.orders import Amendment, OrderTicket, Strategy, TimeInForce
 from gui.venues.base import OrderReport, VenueCapabilities
+from gui.venues.http import last_endpoint
 from gui.venues.treadfi import parsing, wire
 from gui.venues.treadfi.client import TreadfiClient
 from gui.venues.treadfi.config import MAX_CUSTOM_ORDER_ID_LEN, VENUE, TreadfiConfig
@@ -94,7 +95,7 @@ class TreadfiAdapter:
         try:
             return parsing.order_report(order, strategy_names=self._strategy_names)
         except ValueError as exc:
-            raise VenueTransportError(VENUE, f"unreadable order {order.id}: {exc}") from exc
+            raise VenueBadResponse(VENUE, last_endpoint(), f"order {order.id}: {exc}") from exc
 
     async def submit(self, ticket: OrderTicket, client_order_id: str) -> OrderReport:
         """Send a new order once: `POST /api/orders/`, base-sized.

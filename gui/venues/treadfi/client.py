@@ -3,13 +3,17 @@
 Source: shared/venues/treadfi/api-reference.md ("Core Order API"), digested in notes.md §3.
 Paths keep the document's trailing slashes exactly (notes §2.1). Success is decided by the
 HTTP status alone (notes §5.2); error bodies come in six shapes, read by `extract_message`.
-Reads are retried on 5xx/429/transport errors; writes are sent once (see `gui.venues.http`).
+Every request goes through the connection's `VenueHttp` (`TreadfiConfig.rate_limit`, a 429's
+`Retry-After` holds it, notes §5.5). Reads and cancels (one order, cancel-all) are retried on
+5xx/429/transport errors; submit, amend, pause and resume are sent once (notes §5.2 "Never
+auto-retry a submit"). Token auth signs no timestamp, so there is no clock re-sync.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import TypeVar
 from urllib.parse import quote
@@ -18,7 +22,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from gui.venues.http import (
-    RequestThrottle,
+    AccountLimiter,
     RetryPolicy,
     VenueHttp,
     VenueMessage,
@@ -27,7 +31,7 @@ from gui.venues.http import (
 from gui.venues.treadfi import wire
 from gui.venues.treadfi.auth import TreadfiAuth
 from gui.venues.treadfi.config import VENUE, TreadfiConfig
-from gui.venues.wire_types import parse_answer
+from gui.venues.wire_types import loads, parse_answer
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -48,7 +52,7 @@ def extract_message(response: httpx.Response) -> VenueMessage:
     no error codes, so `code` is always "".
     """
     try:
-        body = response.json()
+        body = loads(response.content)  # depth-limited: a hostile body cannot recurse us
     except ValueError:
         return VenueMessage(response.text.strip())
     if isinstance(body, str):
@@ -92,6 +96,10 @@ class TreadfiClient:
         config: Instance URL, timeouts, self-throttle and retry limits.
         api_key: The API token (never logged).
         transport: Replaces the network (tests pass `httpx.ASGITransport`).
+        sleep: Coroutine that waits between retries and out 429 holds (injectable).
+
+    Attributes:
+        http: The connection's request door: its limiter (`TreadfiConfig.rate_limit`).
     """
 
     def __init__(
@@ -100,6 +108,7 @@ class TreadfiClient:
         api_key: str,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         client = build_async_client(
             config.base_url,
@@ -112,8 +121,10 @@ class TreadfiClient:
             client,
             extract_message,
             retry=RetryPolicy.from_config(config),
-            throttle=RequestThrottle(config.max_requests_per_s, config.burst),
+            limiter=AccountLimiter.single(VENUE, config.rate_limit, sleep=sleep),
+            sleep=sleep,
         )
+        self.http = self._http
 
     async def _read(
         self, model: type[_Model], path: str, params: dict[str, str] | None = None
@@ -122,9 +133,17 @@ class TreadfiClient:
         return _parse(model, response, f"GET {path}")
 
     async def _write(
-        self, method: str, path: str, *, body: object = None, params: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        body: object = None,
+        params: dict[str, str] | None = None,
+        idempotent: bool = False,
     ) -> wire.Acknowledgement:
-        response = await self._http.request(method, path, params=params, json=body)
+        response = await self._http.request(
+            method, path, params=params, json=body, idempotent=idempotent
+        )
         try:
             return wire.Acknowledgement.model_validate_json(response.content)
         except ValidationError:
@@ -305,7 +324,7 @@ class TreadfiClient:
 
     async def cancel_order(self, order_id: str) -> wire.Acknowledgement:
         """Cancel an order and its placements. `DELETE /api/order/{id}`; idempotent on the
-        venue ("Order already canceled!"), still sent once.
+        venue ("Order already canceled!"), so retried like a read.
 
         Raises:
             VenueNotFound: No such order (HTTP 404).
@@ -314,7 +333,7 @@ class TreadfiClient:
             VenueUnavailable: HTTP 5xx.
             VenueTransportError: No answer: the outcome is unknown.
         """
-        return await self._write("DELETE", f"/api/order/{_id(order_id)}")
+        return await self._write("DELETE", f"/api/order/{_id(order_id)}", idempotent=True)
 
     async def pause_order(self, order_id: str) -> wire.Acknowledgement:
         """Pause an ACTIVE order. `POST /api/pause_order/` (202).
@@ -373,7 +392,9 @@ class TreadfiClient:
         body = None
         if account_names is not None:
             body = {"account_names": _csv(account_names, "account names")}
-        return await self._write("POST", "/api/cancel_all_orders/", body=body, params=params)
+        return await self._write(
+            "POST", "/api/cancel_all_orders/", body=body, params=params, idempotent=True
+        )
 
     async def pause_all_orders(self) -> wire.Acknowledgement:
         """Pause every ACTIVE order of the token's user (all accounts). No body.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gui.venues.http import check_base_url
+from gui.venues.http import RateLimit, check_base_url
 
 VENUE = "treadfi"
 """Venue name used in orders, reports and errors."""
@@ -61,3 +61,15 @@ class TreadfiConfig:
                 f"TreadfiConfig.burst and read_attempts must be >= 1, "
                 f"got {self.burst} and {self.read_attempts}"
             )
+
+    @property
+    def rate_limit(self) -> RateLimit:
+        """The connection's one bucket: `max_requests_per_s` per second at the default
+        margin, `burst` deep. Our own figure: no limit is documented (notes §5.5 decision:
+        "<= 5 req/s per venue connection")."""
+        return RateLimit(
+            limit=self.max_requests_per_s,
+            window_s=1.0,
+            burst=self.burst,
+            source="Tread.fi: none documented; notes §5.5 decision",
+        )

@@ -228,7 +228,11 @@ def _first(*values: Decimal | None) -> Decimal | None:
 
 
 def _difference(total: Decimal | None, remaining: Decimal | None) -> Decimal | None:
-    return None if total is None or remaining is None else total - remaining
+    # More remaining than the total is inconsistent data: it says nothing about what
+    # filled (a negative filled quantity would be shown otherwise).
+    if total is None or remaining is None or remaining > total:
+        return None
+    return total - remaining
 
 
 def _ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:

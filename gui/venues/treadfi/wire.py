@@ -11,6 +11,10 @@ summary); notes §7 lists the decisions. So every model here is lenient:
 * `time_start` also reads `start_datetime` (§7.4); naive times are UTC (§4.5).
 * `limit_price` is None for every "unset" form (`""`, null, `-1`, `-1.0`, `"-1.000…"`, §7.24).
 * One `Fill` model reads all three fill shapes of notes §4.9.
+* What cannot be right makes the answer unreadable (`VenueBadResponse` from
+  `parse_answer`): a negative quantity, price or notional (`WireAmount`; fees may be
+  negative), a number out of range, a time outside years 1-9999, a side other than
+  buy/sell. An unknown *status* is kept and mapped to UNKNOWN by `parsing`.
 
 Request bodies are modelled too, so that what we send is spelled in one place; their
 decimals serialize as plain decimal strings (`"0.5"`, never a float, never `1E+2`).
@@ -32,7 +36,15 @@ from pydantic import (
     model_validator,
 )
 
-from gui.venues.wire_types import PlainDecimal, WireDecimal, to_decimal, to_id_text, to_utc_datetime
+from gui.venues.wire_types import (
+    PlainDecimal,
+    WireAmount,
+    WireDecimal,
+    to_choice,
+    to_decimal,
+    to_id_text,
+    to_utc_datetime,
+)
 from gui.venues.wire_types import loads as loads
 
 
@@ -55,12 +67,18 @@ def _to_id(value: object) -> str | None:
     return to_id_text(value, expected="an id string")
 
 
+def _to_side(value: object) -> str | None:
+    return to_choice(value, allowed=frozenset({"buy", "sell"}), name="side")
+
+
 WireLimitPrice = Annotated[Decimal | str | None, BeforeValidator(_to_limit_price)]
 """A positive limit price, None when unset (`""`, null, <= 0), or an unparsed expression."""
 WireDatetime = Annotated[datetime | None, BeforeValidator(_to_datetime)]
 """An aware UTC time from ISO 8601 (with or without `Z`) or epoch milliseconds."""
 WireId = Annotated[str | None, BeforeValidator(_to_id)]
 """An id the venue may send as a string or an integer."""
+WireSide = Annotated[str, BeforeValidator(_to_side)]
+"""`buy` or `sell` in any case (anything else makes the answer unreadable)."""
 
 
 class _Wire(BaseModel):
@@ -90,15 +108,15 @@ class Fill(_Wire):
     """Exchange name, e.g. `binance`."""
     role: str | None = None
     """`MAKE`/`TAKE` (detail) or `maker`/`taker` (stats)."""
-    executed_price: WireDecimal = Field(
+    executed_price: WireAmount = Field(
         None, validation_alias=AliasChoices("executed_price", "price")
     )
     """Quote per base unit (shape 2 spells it `price`)."""
-    executed_qty: WireDecimal = Field(
+    executed_qty: WireAmount = Field(
         None, validation_alias=AliasChoices("executed_qty", "quantity")
     )
     """Base-asset amount (shape 2 spells it `quantity`)."""
-    executed_notional: WireDecimal = None
+    executed_notional: WireAmount = None
     """Quote-asset value (shape 1)."""
     fee: WireDecimal = None
     """Fee amount, in `fee_asset` when given."""
@@ -119,8 +137,8 @@ class Placement(_Wire):
     """Parent order UUID."""
     placement_type: str | None = None
     """`MAKE` or `TAKE`."""
-    price: WireDecimal = None
-    qty: WireDecimal = None
+    price: WireAmount = None
+    qty: WireAmount = None
     exchange: str | None = None
     fills: list[Fill] = Field(default_factory=list)
     filled: bool | None = None
@@ -147,25 +165,25 @@ class Order(_Wire):
     notes: str | None = None
     pair: str
     """`BASE-QUOTE` or `BASE:VARIANT-QUOTE`; one example uses `BASE/QUOTE`."""
-    side: str
+    side: WireSide
     """`buy` or `sell`."""
     exchanges: list[str] = Field(default_factory=list)
     buy_token: str | None = None
-    buy_token_amount: WireDecimal = None
+    buy_token_amount: WireAmount = None
     sell_token: str | None = None
-    sell_token_amount: WireDecimal = None
-    executed_qty: WireDecimal = None
-    executed_buy_qty: WireDecimal = None
-    average_executed_price: WireDecimal = Field(
+    sell_token_amount: WireAmount = None
+    executed_qty: WireAmount = None
+    executed_buy_qty: WireAmount = None
+    average_executed_price: WireAmount = Field(
         None, validation_alias=AliasChoices("average_executed_price", "executed_price")
     )
     """VWAP of fills, quote per base (the 201 and Shape B spell it `executed_price`)."""
-    executed_notional: WireDecimal = None
-    target_order_qty: WireDecimal = None
-    target_remaining_qty: WireDecimal = None
-    target_executed_qty: WireDecimal = None
+    executed_notional: WireAmount = None
+    target_order_qty: WireAmount = None
+    target_remaining_qty: WireAmount = None
+    target_executed_qty: WireAmount = None
     target_token: str | None = None
-    pct_filled: WireDecimal = None
+    pct_filled: WireAmount = None
     total_fee: WireDecimal = None
     fee_asset: str | None = None
     strategy: str | None = None
@@ -213,20 +231,20 @@ class OrderSummary(_Wire):
 
     id: Annotated[str, BeforeValidator(_to_id)]
     pair: str
-    side: str
+    side: WireSide
     status: str | None = None
     time_start: WireDatetime = Field(
         None, validation_alias=AliasChoices("time_start", "start_datetime")
     )
     duration: int | None = None
     target_token: str | None = None
-    order_qty: WireDecimal = Field(
+    order_qty: WireAmount = Field(
         None, validation_alias=AliasChoices("order_qty", "target_order_qty")
     )
     """Total quantity in `target_token` (the field table calls it `target_order_qty`, §7.22)."""
-    remaining_qty: WireDecimal = None
-    executed_qty: WireDecimal = None
-    executed_notional: WireDecimal = None
+    remaining_qty: WireAmount = None
+    executed_qty: WireAmount = None
+    executed_notional: WireAmount = None
     exchange_names: list[str] = Field(default_factory=list)
     account_names: list[str] = Field(default_factory=list)
     schedule_discretion: WireDecimal = None
@@ -240,11 +258,13 @@ class OrderSummary(_Wire):
     parent_order_id: WireId = None
     failure_reason: str | None = None
     limit_price: WireLimitPrice = None
-    placement_live_qty: WireDecimal = None
+    placement_live_qty: WireAmount = None
 
 
 class OrderStats(_Wire):
-    """Benchmarks of a finished order (`stats` in orders with statistics); quote per base."""
+    """Benchmarks of a finished order (`stats` in orders with statistics); quote per base.
+
+    Kept signed (plain `WireDecimal`): no report is built from them."""
 
     order_id: WireId = None
     stat_id: WireId = None

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 import httpx
 
-from gui.domain.errors import VenueError, VenueNotFound, VenueTransportError
+from gui.domain.errors import VenueBadResponse, VenueError, VenueNotFound, VenueTransportError
 from gui.domain.instruments import Instrument
 from gui.domain.orders import Amendment, OrderTicket, Strategy, TimeInForce
 from gui.venues.base import (
@@ -31,6 +31,7 @@ from gui.venues.base import (
     UnsupportedVerbs,
     VenueCapabilities,
 )
+from gui.venues.http import last_endpoint
 from gui.venues.zenotc import parsing, wire
 from gui.venues.zenotc.auth import ZenotcCredentials
 from gui.venues.zenotc.client import ZenotcClient
@@ -140,7 +141,9 @@ class ZenotcAdapter(UnsupportedVerbs, ClosingContext):
                 sent=known.sent if known is not None else None,
             )
         except ValueError as exc:
-            raise VenueTransportError(VENUE, f"unreadable order {order.order_id}: {exc}") from exc
+            raise VenueBadResponse(
+                VENUE, last_endpoint(), f"order {order.order_id}: {exc}"
+            ) from exc
 
     async def _fetch_fills(self, order: wire.Order) -> tuple[FillReport, ...]:
         answer = await self._client.get_order_fills(order.order_id)

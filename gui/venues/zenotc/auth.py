@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 
 import httpx
 
-
-def epoch_ms() -> int:
-    """The current time in epoch milliseconds."""
-    return time.time_ns() // 1_000_000
+from gui.venues.clock import ClockOffset
+from gui.venues.clock import epoch_ms as epoch_ms  # re-exported: tests and callers use it
+from gui.venues.zenotc.config import VENUE
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,20 +77,25 @@ class ZenotcAuth(httpx.Auth):
 
     Args:
         credentials: Key and secret.
-        clock_ms: Epoch-milliseconds clock for `X-API-Timestamp` (injectable for tests).
+        clock_ms: Local epoch-milliseconds clock (injectable); used when no `clock` is given.
+        clock: The account's clock offset; `X-API-Timestamp` is its `now_ms()`.
     """
 
     requires_request_body = True
 
     def __init__(
-        self, credentials: ZenotcCredentials, *, clock_ms: Callable[[], int] = epoch_ms
+        self,
+        credentials: ZenotcCredentials,
+        *,
+        clock_ms: Callable[[], int] = epoch_ms,
+        clock: ClockOffset | None = None,
     ) -> None:
         self._credentials = credentials
-        self._clock_ms = clock_ms
+        self.clock = clock if clock is not None else ClockOffset(VENUE, local_ms=clock_ms)
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Add the three headers and send the request once."""
-        timestamp_ms = str(self._clock_ms())
+        timestamp_ms = str(self.clock.now_ms())
         path_with_query = request.url.raw_path.decode("ascii")
         body = request.content.decode("utf-8")
         request.headers["X-API-Key"] = self._credentials.api_key

@@ -9,8 +9,11 @@ partially_filled`), because the signed path includes them (notes §3.7.1).
 
 Any 2xx is success (notes §3.7.5); a `{"data": ...}` envelope is removed (§3.7.4). Errors
 are NestJS bodies `{"statusCode", "message", "error"}` (§3.5), read by `extract_message`.
-Reads are retried on 5xx/429/transport errors, writes are sent once (`gui.venues.http`);
-requests are spaced to the documented 10 per second (§3.5).
+Every request goes through the account's `VenueHttp`: spaced to the documented 10 per
+second (§3.5) at `RATE_MARGIN`, held until `X-RateLimit-Reset` once `X-RateLimit-Remaining`
+is 0 or after a 429; reads and cancels (single, cancel-all) are retried on 5xx/429/
+transport errors, other writes are sent once; a refused `X-API-Timestamp` re-syncs the
+clock from the refusal's `Date` and is sent once more.
 """
 
 from __future__ import annotations
@@ -25,19 +28,19 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel
 
-from gui.domain.errors import VenueError, VenueRateLimited
+from gui.domain.errors import VenueAuthError, VenueError
+from gui.venues.clock import epoch_ms
 from gui.venues.http import (
-    RequestThrottle,
+    AccountLimiter,
+    ClockOffset,
     RetryPolicy,
+    VenueHttp,
     VenueMessage,
     build_async_client,
-    error_for_response,
-    error_for_transport,
-    should_retry,
 )
 from gui.venues.wire_types import parse_answer
 from gui.venues.zenotc import wire
-from gui.venues.zenotc.auth import ZenotcAuth, ZenotcCredentials, epoch_ms
+from gui.venues.zenotc.auth import ZenotcAuth, ZenotcCredentials
 from gui.venues.zenotc.config import MAX_BATCH_ORDERS, MAX_PAGE_LIMIT, VENUE, ZenotcConfig
 
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -115,9 +118,15 @@ def _parse(model: type[_Model], response: httpx.Response, what: str) -> _Model:
     return parse_answer(model, response, what, venue=VENUE, unwrap=wire.unwrap)
 
 
-def rate_limit_wait_s(response: httpx.Response, now_ms: int) -> float | None:
-    """Seconds until `X-RateLimit-Reset` ("Unix timestamp when window resets", notes
-    §3.5; seconds, or milliseconds when the value is that large), None when absent."""
+def rate_limit_wait_s(response: httpx.Response, clock: ClockOffset) -> float | None:
+    """`gui.venues.http.RateLimitWait` for ZenOTC: seconds until `X-RateLimit-Reset`
+    ("Unix timestamp when window resets", notes §3.5; seconds, or milliseconds when the
+    value is that large, in the venue's time: `clock.now_ms()`), when the answer is a 429
+    or `X-RateLimit-Remaining` is 0; None otherwise or when the header is absent."""
+    remaining = response.headers.get("X-RateLimit-Remaining", "").strip()
+    if response.status_code != 429 and remaining not in ("0", "0.0"):
+        return None
+    now_ms = clock.now_ms()
     raw = response.headers.get("X-RateLimit-Reset", "").strip()
     try:
         reset = float(raw)
@@ -127,6 +136,16 @@ def rate_limit_wait_s(response: httpx.Response, now_ms: int) -> float | None:
         return None
     reset_s = reset / 1000 if reset > 1e11 else reset
     return max(reset_s - now_ms / 1000, 0.0)
+
+
+def timestamp_rejected(error: VenueError) -> bool:
+    """`gui.venues.http.TimestampRejected` for ZenOTC: a 401 whose words name the timestamp.
+
+    The reference doc states no tolerance for `X-API-Timestamp` (notes §3.2, §3.7.12) and
+    lists 401 "Authentication failed" (§3.3 create); a refusal is an authentication error
+    before any processing. `VenueHttp` also counts a 401 whose `Date` shows our clock was off.
+    """
+    return isinstance(error, VenueAuthError) and "timestamp" in error.venue_message.lower()
 
 
 class ZenotcClient:
@@ -140,8 +159,14 @@ class ZenotcClient:
         config: Base URL, timeouts, self-throttle and retry limits.
         credentials: API key and secret (never logged).
         transport: Replaces the network (tests pass `httpx.ASGITransport`/`MockTransport`).
-        clock_ms: Epoch-milliseconds clock for signing and rate-limit resets.
-        sleep: Coroutine that waits between retries and for the throttle (injectable).
+        clock_ms: Local epoch-milliseconds clock; signing and rate-limit resets add the
+            account's clock offset to it (`clock`).
+        sleep: Coroutine that waits between retries and out 429 holds (injectable).
+        clock: The account's clock offset (None: one on `clock_ms`), fed by every answer's
+            `Date` (the Orders API has no server-time endpoint, notes §3.3).
+
+    Attributes:
+        http: The account's request door: its limiter (`ZenotcConfig.rate_limit`) and clock.
     """
 
     def __init__(
@@ -152,18 +177,27 @@ class ZenotcClient:
         transport: httpx.AsyncBaseTransport | None = None,
         clock_ms: Callable[[], int] = epoch_ms,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: ClockOffset | None = None,
     ) -> None:
         self._config = config
-        self._clock_ms = clock_ms
-        self._sleep = sleep
-        self._client = build_async_client(
+        clock = clock if clock is not None else ClockOffset(VENUE, local_ms=clock_ms)
+        client = build_async_client(
             config.base_url,
-            auth=ZenotcAuth(credentials, clock_ms=clock_ms),
+            auth=ZenotcAuth(credentials, clock=clock),
             timeout_s=config.timeout_s,
             transport=transport,
         )
-        self._retry = RetryPolicy.from_config(config)
-        self._throttle = RequestThrottle(config.max_requests_per_s, config.burst, sleep=sleep)
+        self.http = VenueHttp(
+            VENUE,
+            client,
+            extract_message,
+            retry=RetryPolicy.from_config(config),
+            limiter=AccountLimiter.single(VENUE, config.rate_limit, sleep=sleep),
+            sleep=sleep,
+            clock=clock,
+            timestamp_rejected=timestamp_rejected,
+            rate_limit_wait=rate_limit_wait_s,
+        )
 
     async def _send(
         self,
@@ -172,32 +206,17 @@ class ZenotcClient:
         *,
         query: Mapping[str, str | None] | None = None,
         body: Mapping[str, Any] | None = None,
+        idempotent: bool = False,
     ) -> httpx.Response:
-        # VenueHttp sends `json=`; signing needs the exact text, so the loop is ours,
-        # built from the same shared pieces (error map, retry predicate, throttle).
+        # Signing needs the exact text, so the query and body are written here and sent
+        # as they are (`content=`).
         text = _query(query) if query else ""
         target = f"{path}?{text}" if text else path
         content = wire.dumps(body).encode() if body else None  # `{}` -> no body (§3.7.3)
         headers = {"Content-Type": "application/json"} if content is not None else None
-        attempt = 0
-        while True:
-            attempt += 1
-            await self._throttle.acquire()
-            try:
-                response = await self._client.request(
-                    method, target, content=content, headers=headers
-                )
-            except httpx.TransportError as exc:
-                error: VenueError = error_for_transport(VENUE, exc)
-            else:
-                if response.is_success:
-                    return response
-                error = error_for_response(VENUE, response, extract_message)
-                if isinstance(error, VenueRateLimited) and error.retry_after_s is None:
-                    error.retry_after_s = rate_limit_wait_s(response, self._clock_ms())
-            if not should_retry(method, path, error, attempt, self._retry):
-                raise error
-            await self._sleep(self._retry.delay_s(attempt, error))
+        return await self.http.request(
+            method, target, content=content, headers=headers, idempotent=idempotent
+        )
 
     async def create_order(self, request: wire.CreateOrderRequest) -> wire.Order:
         """Create an order; sent once, never retried. `POST /api/sdk/orders` (scope TRADE).
@@ -332,7 +351,8 @@ class ZenotcClient:
         return _parse(wire.Order, await self._send("PATCH", path, body=body), f"PATCH {path}")
 
     async def cancel_order(self, order_id: str) -> wire.CancelResult:
-        """Cancel one order; sent once. `DELETE /api/sdk/orders/:orderId` (scope TRADE).
+        """Cancel one order; retried like a read. `DELETE /api/sdk/orders/:orderId` (scope
+        TRADE).
 
         Returns:
             `{orderId, status, cancelledAt}`, not the full order.
@@ -342,7 +362,8 @@ class ZenotcClient:
             VenueRejected: Not cancellable, e.g. 409 for a terminal order (§3.7.6).
         """
         path = f"{ORDERS}/{_id(order_id)}"
-        return _parse(wire.CancelResult, await self._send("DELETE", path), f"DELETE {path}")
+        response = await self._send("DELETE", path, idempotent=True)
+        return _parse(wire.CancelResult, response, f"DELETE {path}")
 
     async def get_order_fills(self, order_id: str) -> wire.FillList:
         """An order's fills (unpaginated). `GET /api/sdk/orders/:orderId/fills` (scope READ).
@@ -380,7 +401,7 @@ class ZenotcClient:
     async def cancel_all_orders(
         self, *, asset: str | None = None, side: str | None = None
     ) -> wire.CancelAllResult:
-        """Cancel every open order, optionally of one asset and/or side; sent once.
+        """Cancel every open order, optionally of one asset and/or side; retried like a read.
         `DELETE /api/sdk/orders/batch` with a JSON body; no filter sends no body (`{}`
         signs as "", notes §3.7.3).
 
@@ -389,9 +410,9 @@ class ZenotcClient:
         """
         path = f"{ORDERS}/batch"
         body = wire.CancelAllRequest(asset=asset, side=side).body()
-        response = await self._send("DELETE", path, body=body)
+        response = await self._send("DELETE", path, body=body, idempotent=True)
         return _parse(wire.CancelAllResult, response, f"DELETE {path}")
 
     async def aclose(self) -> None:
         """Close the connection pool."""
-        await self._client.aclose()
+        await self.http.aclose()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gui.venues.http import check_base_url
+from gui.venues.http import RateLimit, check_base_url
 
 VENUE = "zenotc"
 """Venue name used in orders, reports and errors."""
@@ -86,3 +86,14 @@ class ZenotcConfig:
         for name in ("burst", "max_pages", "read_attempts"):
             if getattr(self, name) < 1:
                 raise ValueError(f"ZenotcConfig.{name} must be >= 1, got {getattr(self, name)}")
+
+    @property
+    def rate_limit(self) -> RateLimit:
+        """The account's one bucket: `max_requests_per_s` per second ("All Other Endpoints
+        10 requests/second", notes §3.5) at the default margin, `burst` deep."""
+        return RateLimit(
+            limit=self.max_requests_per_s,
+            window_s=1.0,
+            burst=self.burst,
+            source="ZenOTC notes §3.5 (All Other Endpoints)",
+        )

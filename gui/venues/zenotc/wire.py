@@ -9,6 +9,9 @@ Response), digested in notes.md §3.3. Every model is lenient:
   `metadata`, `updatedAt`; notes §3.3 (2));
 * numbers are `Decimal`: bodies are decoded by `loads`, so a JSON number such as `49950.00`
   arrives as `Decimal("49950.00")`, never through a float;
+* what cannot be right makes the answer unreadable (`VenueBadResponse`): a negative
+  quantity or price (fees may be negative), a number out of range, a time outside years
+  1-9999, a side other than buy/sell; an unknown status is kept (UNKNOWN in `parsing`);
 * a `{"data": ...}` envelope (the external "REST API Reference", notes §3.5) is removed by
   `unwrap` before a model sees the body (notes §3.7.4).
 
@@ -25,7 +28,13 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from gui.venues.wire_types import dumps_exact, to_decimal, to_id_text, to_utc_datetime
+from gui.venues.wire_types import (
+    dumps_exact,
+    to_choice,
+    to_decimal,
+    to_id_text,
+    to_utc_datetime,
+)
 from gui.venues.wire_types import loads as loads
 
 # -- JSON in and out -------------------------------------------------------------------------
@@ -71,6 +80,14 @@ def _to_decimal(value: object) -> Decimal | None:
     return to_decimal(value, expected="a number")  # ZenOTC's own wording
 
 
+def _to_amount(value: object) -> Decimal | None:
+    return to_decimal(value, expected="a number", non_negative=True)
+
+
+def _to_side(value: object) -> str | None:
+    return to_choice(value, allowed=frozenset({"buy", "sell"}), name="side")
+
+
 def _to_datetime(value: object) -> datetime | None:
     # Epoch ms as int or exact Decimal (never float: bodies go through `loads`), if ever sent.
     return to_utc_datetime(value, epoch_ms_types=(int, Decimal))
@@ -78,6 +95,10 @@ def _to_datetime(value: object) -> datetime | None:
 
 WireDecimal = Annotated[Decimal | None, BeforeValidator(_to_decimal)]
 """A JSON number (or decimal string) as an exact Decimal; null and `""` are None."""
+WireAmount = Annotated[Decimal | None, BeforeValidator(_to_amount)]
+"""A quantity or price: as `WireDecimal`, and refused when negative."""
+WireSide = Annotated[str | None, BeforeValidator(_to_side)]
+"""`buy` or `sell` in any case; null is None; anything else is refused."""
 WireDatetime = Annotated[datetime | None, BeforeValidator(_to_datetime)]
 """ISO 8601 (`2024-01-15T10:30:00.000Z`) as an aware UTC datetime; null is None."""
 WireText = Annotated[str | None, BeforeValidator(to_id_text)]
@@ -103,13 +124,13 @@ class Order(_Wire):
     """`orderId`, e.g. `ord_abc123def456`."""
     client_order_id: WireText = None
     """`clientOrderId`: our id; null when none was given."""
-    side: str | None = None
+    side: WireSide = None
     """`buy` or `sell`."""
     asset: str | None = None
     """Asset symbol, e.g. `BTC`."""
-    quantity: WireDecimal = None
+    quantity: WireAmount = None
     """Order quantity (total; amend changes it)."""
-    price: WireDecimal = None
+    price: WireAmount = None
     """Limit price; null for market orders."""
     order_type: str | None = None
     """`limit` or `market` (absent from list items)."""
@@ -117,10 +138,10 @@ class Order(_Wire):
     """`GTC`, `IOC` or `FOK` (absent from list items)."""
     status: str | None = None
     """`open`, `partially_filled`, `filled`, `cancelled`, `rejected`, `expired`."""
-    filled_quantity: WireDecimal = None
-    remaining_quantity: WireDecimal = None
+    filled_quantity: WireAmount = None
+    remaining_quantity: WireAmount = None
     """Absent from list items."""
-    average_price: WireDecimal = None
+    average_price: WireAmount = None
     """Average fill price; null before any fill; absent from list items."""
     metadata: dict[str, Any] | None = None
     created_at: WireDatetime = None
@@ -157,11 +178,11 @@ class Fill(_Wire):
     fill_id: Annotated[str, BeforeValidator(to_id_text)]
     """`fillId`, e.g. `fill_xyz789`; unique per venue."""
     order_id: WireText = None
-    price: WireDecimal = None
+    price: WireAmount = None
     """USD per unit of the asset."""
-    quantity: WireDecimal = None
+    quantity: WireAmount = None
     """Asset amount."""
-    side: str | None = None
+    side: WireSide = None
     fee: WireDecimal = None
     """Fee in `feeCurrency` (0.05 % of notional in the doc's example)."""
     fee_currency: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import dataclasses
 import json
@@ -218,23 +219,22 @@ async def test_a_body_that_is_no_envelope_is_unreadable(make_client: ClientFacto
 
 @pytest.mark.asyncio
 async def test_each_endpoint_is_throttled_at_its_own_rate(make_client: ClientFactory) -> None:
-    waits: list[float] = []
-
-    async def record(seconds: float) -> None:
-        waits.append(seconds)
-
     config = dataclasses.replace(
         FAST_CONFIG,
         burst=1,
-        rate_limits=dataclasses.replace(DfxRateLimits.uniform(1000), open_orders=1.0),
+        rate_limits=dataclasses.replace(DfxRateLimits.uniform(1000), open_orders=10.0),
     )
     fake = FakeVenue([Canned(body=ok([]))])
-    client = make_client(fake, config, sleep=record)
+    client = make_client(fake, config)
+    loop = asyncio.get_running_loop()
     await client.open_orders()
-    await client.open_orders()  # 1/s: the second one waits a little over a second
+    first = loop.time()
+    await client.open_orders()  # 10/s: the second one waits a little over 0.1 s
+    second = loop.time()
     await client.finish_orders()  # its own bucket: no wait
-    # More than the documented second, so network delay cannot put both in one window.
-    assert len(waits) == 1 and 1.0 < waits[0] <= 1.0 / RATE_MARGIN + 0.01
+    # More than the documented 0.1 s, so network delay cannot put both in one window.
+    assert 0.1 < second - first <= 0.1 / RATE_MARGIN + 0.05
+    assert loop.time() - second < 0.05
 
 
 def test_documented_rates_are_the_defaults() -> None:
