@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -181,6 +181,50 @@ class OrderStore:
         self._put(new)
         self.changed.publish(StoreChange(orders=(new,)))
         return new
+
+    def restore(self, orders: Iterable[Order], fills: Mapping[str, Sequence[Fill]]) -> None:
+        """Put back what the journal held (start-up), as it was: no state machine, no
+        report merging, nothing sent.
+
+        Every index is rebuilt as if the orders had lived here all along: venue order ids
+        (each leg's included) and legs' client order ids lead to their order, and each fill's
+        (venue, fill id) is known, so the same fill reported again is dropped. Publishes one
+        `StoreChange` with every order and fill (the blotter shows them at once).
+
+        Args:
+            orders: The latest snapshot of each order, in blotter order.
+            fills: Order's client order id -> its fills, oldest first. A fill whose key was
+                already seen is left out.
+
+        Raises:
+            ValueError: The store is not empty, or two orders share a client order id
+                (nothing is restored then).
+        """
+        if self._orders or self._fills:
+            raise ValueError("restore needs an empty store")
+        by_id: dict[str, Order] = {}
+        for order in orders:
+            if order.client_order_id in by_id:
+                raise ValueError(f"duplicate client order id {order.client_order_id!r}")
+            by_id[order.client_order_id] = order
+        for order in by_id.values():
+            self._put(order)
+        restored_fills: list[Fill] = []
+        for client_order_id, order_fills in fills.items():
+            bucket: list[Fill] = []
+            for fill in order_fills:
+                key = (fill.venue, fill.fill_id)  # as _new_fills and _derived_fills key them
+                if key in self._fill_keys:
+                    continue
+                self._fill_keys.add(key)
+                bucket.append(fill)
+            if bucket:
+                self._fills[client_order_id] = bucket
+                restored_fills.extend(bucket)
+        if by_id or restored_fills:
+            self.changed.publish(
+                StoreChange(orders=tuple(by_id.values()), fills=tuple(restored_fills))
+            )
 
     # -- legs (synthetic pause and cancel/replace) ------------------------------------------------
 
