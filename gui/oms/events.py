@@ -94,16 +94,28 @@ class ErrorEvent:
 
 
 class VenueState(StrEnum):
-    """A venue account's connection state, for the status bar."""
+    """A venue account's connection state, for the status bar and the blotter.
+
+    The poller moves OK -> DEGRADED on the first failed poll, DEGRADED -> DISCONNECTED once
+    `DISCONNECT_AFTER_FAILURES` polls in a row have failed (see `gui.oms.polling`), and
+    back to OK on the next good poll.
+    """
 
     CONNECTING = "connecting"
     """No poll has finished yet."""
     OK = "ok"
     """The last poll succeeded."""
     DEGRADED = "degraded"
-    """The last poll failed; older data is shown."""
+    """The last poll failed (fewer than `DISCONNECT_AFTER_FAILURES` in a row); older data is
+    shown."""
+    DISCONNECTED = "disconnected"
+    """Repeated polls failed: the account's working orders may be out of date (stale)."""
     STOPPED = "stopped"
     """Polling is stopped."""
+
+
+STALE_STATES: frozenset[VenueState] = frozenset({VenueState.DISCONNECTED})
+"""States in which the blotter marks the account's working orders as stale."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +128,8 @@ class VenueHealth:
         state: Connection state.
         last_success_ts: End of the last good poll (aware UTC), None before the first.
         last_error: Text of the last failure, "" if the last poll succeeded.
+        consecutive_failures: Polls failed in a row since the last good one (0 after a
+            good poll); `DISCONNECTED` from `DISCONNECT_AFTER_FAILURES` on.
     """
 
     venue: str
@@ -123,3 +137,9 @@ class VenueHealth:
     state: VenueState
     last_success_ts: datetime | None = None
     last_error: str = ""
+    consecutive_failures: int = 0
+
+    @property
+    def stale(self) -> bool:
+        """True when the account's working orders may be out of date (`STALE_STATES`)."""
+        return self.state in STALE_STATES

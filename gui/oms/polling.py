@@ -6,6 +6,11 @@ are fetched one by one so their final status and last fills land too. The interv
 short while orders work and long when idle; `poke()` wakes the loop at once (after a
 submit or an action). A failed tick is reported once per failure streak, marks the venue
 DEGRADED, and the loop carries on with a backoff: it never dies of an exception.
+
+Health (issue 5, item 4, staleness): every tick publishes a `VenueHealth` with the count of
+failed polls in a row. After `DISCONNECT_AFTER_FAILURES` of them the account is
+DISCONNECTED: the status bar shows it red and the blotter marks its working orders stale.
+The next good poll makes it OK again (and clears the marks).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from gui.domain.orders import utc_now
 from gui.oms.events import ErrorEvent, ErrorKind, Signal, VenueHealth, VenueState
 from gui.oms.store import OrderStore
 from gui.venues.base import VenueClient
+from gui.venues.http import background_requests
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +37,12 @@ MAX_BACKOFF_S = 30.0
 """Longest wait between polls while the venue keeps failing."""
 RECONCILE_CONCURRENCY = 4
 """Order look-ups in flight at once when reconciling orders gone from the open list."""
+DISCONNECT_AFTER_FAILURES = 3
+"""Failed polls in a row after which the account is DISCONNECTED (before that: DEGRADED).
+
+With the backoff of `next_interval_s` (2 s, then 4 s after a fast interval of 1 s) the
+third failure comes about 6 s after the first: one dropped request does not alarm the
+trader, and a dead venue is flagged within seconds."""
 
 
 class VenuePoller:
@@ -44,7 +56,9 @@ class VenuePoller:
 
     Signals:
         errors (ErrorEvent): the first failure of a streak, and a note when it recovers.
-        health (VenueHealth): after every tick and on start/stop.
+        health (VenueHealth): after every tick and on start/stop: OK after a good tick,
+            DEGRADED after a failed one, DISCONNECTED once `DISCONNECT_AFTER_FAILURES`
+            ticks in a row have failed, with `consecutive_failures` counting them.
     """
 
     def __init__(
@@ -122,7 +136,8 @@ class VenuePoller:
     async def poll_once(self) -> bool:
         """One tick: apply open orders, reconcile the ones gone. True if it succeeded."""
         try:
-            await self._tick()
+            with background_requests():  # a trader's action on this account goes first
+                await self._tick()
         except asyncio.CancelledError:
             raise
         except VenueError as exc:
@@ -183,7 +198,11 @@ class VenuePoller:
         if self.consecutive_failures == 1 or message != self._last_error:
             self.errors.publish(ErrorEvent(f"polling failed: {message}", kind, self.client.venue))
         self._last_error = message
-        self._set_state(VenueState.DEGRADED)
+        self._set_state(
+            VenueState.DISCONNECTED
+            if self.consecutive_failures >= DISCONNECT_AFTER_FAILURES
+            else VenueState.DEGRADED
+        )
 
     def _set_state(self, state: VenueState) -> None:
         self._state = state
@@ -194,5 +213,6 @@ class VenuePoller:
                 state,
                 self.last_success_ts,
                 self._last_error,
+                self.consecutive_failures,
             )
         )

@@ -1,12 +1,15 @@
 """The blotter: every order, one row each, updated in batches without ever resetting the model.
 
 `BlotterModel` maps orders to rows by client order id; `BlotterProxy` sorts on typed keys and
-filters to working orders; `BlotterView` is the table with its filter box.
+filters to working orders; `BlotterView` is the table with its filter box. While a venue
+account is disconnected its working orders are drawn stale (`gui.qt.stale_rows`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
@@ -25,8 +28,10 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxL
 from gui.domain.orders import WORKING, Order
 from gui.qt import theme
 from gui.qt.delegates import ProgressBarDelegate
+from gui.qt.stale_rows import STALE_ROLES, AccountKey, StaleMarks
 from gui.qt.tables import (
     SORT_ROLE,
+    AnyIndex,
     Column,
     ColumnId,
     RecordTableModel,
@@ -146,7 +151,7 @@ _SPECS: dict[BlotterColumn, Column[Order]] = {
         "Status",
         lambda o: o.status.value,
         lambda o: o.status.value,
-        width_px=124,
+        width_px=148,  # room for "partially filled · stale"
         foreground=lambda o: theme.STATUS_COLOURS[o.status],
         background=lambda o: theme.status_tint(o.status),
         tooltip=_status_tooltip,
@@ -188,6 +193,10 @@ class BlotterModel(RecordTableModel[Order]):
         orders_changed(frozenset[str]): After `apply`, the client order ids of existing rows
             whose order changed (new rows are announced by `rowsInserted`).
 
+    Attributes:
+        stale: The disconnected accounts and their rows; `stale.clock` is the time source
+            of the stale tooltip's age.
+
     Args:
         parent: Qt parent.
     """
@@ -197,6 +206,45 @@ class BlotterModel(RecordTableModel[Order]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(tuple(_SPECS.values()), parent)
         self._row_by_id: dict[str, int] = {}
+        self.stale = StaleMarks(BlotterColumn.STATUS)
+        self._any_stale = False  # the fast path of data() while every venue is connected
+
+    def set_stale_accounts(self, accounts: Mapping[AccountKey, datetime | None]) -> None:
+        """Mark the working orders of these venue accounts stale, and only theirs.
+
+        A stale row's status reads `"working · stale"`, its text is grey and italic, and
+        its tooltip says since when the account has not been read. Rows of accounts no
+        longer listed turn live again. Finished orders are never marked. One `dataChanged`
+        covers the rows whose look changed (from the first to the last); no reset.
+
+        Args:
+            accounts: (venue, account) -> end of its last good poll (aware UTC, None if it
+                never had one), for every venue account that is disconnected now; empty
+                when all are connected.
+        """
+        rows = self.stale.set_accounts(accounts, self._records)
+        self._any_stale = bool(accounts)
+        if rows:
+            self.dataChanged.emit(
+                self.index(rows[0], 0), self.index(rows[-1], len(self.columns) - 1), STALE_ROLES
+            )
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """One cell's value for `role`; a stale row's differ (see `set_stale_accounts`)."""
+        if self._any_stale and index.isValid():
+            order = self._records[index.row()]
+            stale, last_success_ts = self.stale.last_good_poll(order)
+            if stale:
+                column = index.column()
+                return self.stale.data(
+                    order,
+                    column,
+                    self.columns[column],
+                    role,
+                    last_success_ts,
+                    lambda live_role: super(BlotterModel, self).data(index, live_role),
+                )
+        return super().data(index, role)
 
     def apply(self, orders: Sequence[Order]) -> None:
         """Take one batch of new or changed orders.
@@ -226,6 +274,7 @@ class BlotterModel(RecordTableModel[Order]):
             self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
             for offset, order in enumerate(new):
                 self._row_by_id[order.client_order_id] = start + offset
+                self.stale.add_row(order, start + offset)
             self._records.extend(new)
             self.endInsertRows()
         if changed:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from gui.domain.orders import OrderStatus
 from gui.qt import theme
+from gui.qt.tables import STALE_ROLE
 
 _BAR_TRACK = QColor("#2a313b")
 _BAR_MARGIN_PX = 3
@@ -20,7 +21,8 @@ class ProgressBarDelegate(QStyledItemDelegate):
 
     The cell's value comes from `value_role` as a `Decimal` percentage in 0..100 (the bar is
     clamped to that range); the text is the cell's DisplayRole. A full bar is green, a partial
-    one teal, matching the filled and partially filled status colours.
+    one teal, matching the filled and partially filled status colours. A stale row
+    (`STALE_ROLE`) gets a grey bar and keeps its ForegroundRole/FontRole (grey italic) text.
 
     Args:
         value_role: The item data role holding the Decimal percentage.
@@ -56,16 +58,22 @@ class ProgressBarDelegate(QStyledItemDelegate):
         painter.fillRect(track, _BAR_TRACK)
         # Pixel width is the only place the Decimal becomes an int; no float arithmetic.
         filled_px = int(track.width() * percent / 100)
+        stale = index.data(STALE_ROLE) is True
         if filled_px > 0:
             status = OrderStatus.FILLED if percent >= 100 else OrderStatus.PARTIALLY_FILLED
-            bar = theme.with_alpha(theme.STATUS_COLOURS[status], 150)
+            colour = theme.STALE_TEXT if stale else theme.STATUS_COLOURS[status]
+            bar = theme.with_alpha(colour, 110 if stale else 150)
             painter.fillRect(QRect(track.left(), track.top(), filled_px, track.height()), bar)
         painter.setFont(opt.font)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        painter.setPen(
-            opt.palette.color(
-                QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        foreground = index.data(Qt.ItemDataRole.ForegroundRole)
+        if not selected and isinstance(foreground, QColor):
+            painter.setPen(foreground)
+        else:
+            painter.setPen(
+                opt.palette.color(
+                    QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+                )
             )
-        )
         painter.drawText(track, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()

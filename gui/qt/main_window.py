@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -30,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from gui.domain.errors import TicketInvalid
-from gui.domain.orders import CANCELLABLE, Amendment, Order, OrderStatus, OrderTicket, utc_now
-from gui.oms.events import ErrorEvent, ErrorKind, VenueHealth, VenueState
+from gui.domain.orders import CANCELLABLE, Amendment, Order, OrderStatus, OrderTicket
+from gui.oms.events import ErrorEvent, ErrorKind, VenueHealth
 from gui.oms.profiles import VenueProfile, initial_profiles
 from gui.oms.service import OrderService
 from gui.oms.store import OrderStore
@@ -44,6 +43,7 @@ from gui.qt.desk_flow import TicketFlow
 from gui.qt.errors import ErrorsView
 from gui.qt.fills import FillsView
 from gui.qt.ticket import TicketWidget
+from gui.qt.venue_status import VenueStatusBar
 from gui.venues.base import VenueCapabilities
 
 SETTINGS_GEOMETRY = "main_window/geometry"
@@ -51,8 +51,6 @@ SETTINGS_STATE = "main_window/state"
 SETTINGS_BLOTTER_HEADER = "blotter/header"
 AMENDABLE: frozenset[OrderStatus] = CANCELLABLE - {OrderStatus.PENDING_REPLACE}
 """Statuses in which the amend dialog opens (the service sends from the same set)."""
-STATUS_REFRESH_MS = 1000
-"""How often the status bar's poll ages are redrawn, in milliseconds."""
 
 
 class MainWindow(QMainWindow):
@@ -83,7 +81,6 @@ class MainWindow(QMainWindow):
         self.bridge = bridge
         self.settings = settings
         self._health: dict[tuple[str, str], VenueHealth] = {}
-        self._venue_labels: dict[tuple[str, str], QLabel] = {}
         self._charted: str | None = None
 
         self.blotter = BlotterView(self)
@@ -145,10 +142,9 @@ class MainWindow(QMainWindow):
             lambda _order: self._update_actions(self.blotter.selected_orders())
         )
 
-        self._status_timer = QTimer(self)
-        self._status_timer.setInterval(STATUS_REFRESH_MS)
-        self._status_timer.timeout.connect(self._refresh_status)
-        self._status_timer.start()
+        # Rightmost in the status bar, after the bulk progress: one indicator per account.
+        self.venue_status = VenueStatusBar(self.statusBar())
+        self.statusBar().addPermanentWidget(self.venue_status)
         self._update_actions(self.blotter.selected_orders())
         self.resize(1500, 880)
         self.resizeDocks([self.ticket_dock], [270], Qt.Orientation.Horizontal)
@@ -348,33 +344,14 @@ class MainWindow(QMainWindow):
     # -- status bar ----------------------------------------------------------------------------
 
     def _on_health(self, health: VenueHealth) -> None:
-        key = (health.venue, health.account)
-        self._health[key] = health
-        if key not in self._venue_labels:
-            label = QLabel()
-            label.setObjectName(f"status.venue.{health.venue}.{health.account}")
-            self.statusBar().addPermanentWidget(label)
-            self._venue_labels[key] = label
-        self._refresh_status()
-
-    def _refresh_status(self) -> None:
-        now = utc_now()
-        colours = {
-            VenueState.OK: "#3fb950",
-            VenueState.DEGRADED: "#f85149",
-            VenueState.CONNECTING: "#d29922",
-            VenueState.STOPPED: "#8b949e",
-        }
-        for key, health in self._health.items():
-            age = ""
-            if health.last_success_ts is not None:
-                age = f" · {(now - health.last_success_ts).total_seconds():.1f}s ago"
-            label = self._venue_labels[key]
-            label.setText(
-                f"<span style='color:{colours[health.state]}'>●</span> "
-                f"{health.venue}/{health.account}: {health.state}{age}"
-            )
-            label.setToolTip(health.last_error or f"last good poll{age or ': none yet'}")
+        # The indicator shows the account's state and last good poll age (redrawn each
+        # second by `venue_status`); the blotter marks the working orders of every
+        # disconnected account stale, and clears them on its next good poll.
+        self._health[(health.venue, health.account)] = health
+        self.venue_status.set_health(health)
+        self.blotter.model.set_stale_accounts(
+            {key: each.last_success_ts for key, each in self._health.items() if each.stale}
+        )
 
     # -- layout --------------------------------------------------------------------------------
 

@@ -43,6 +43,10 @@ R = TypeVar("R")
 SORT_ROLE: int = Qt.ItemDataRole.UserRole + 1
 """Item data role returning a cell's typed sort key: `Decimal`, `datetime`, `str` or None."""
 
+STALE_ROLE: int = Qt.ItemDataRole.UserRole + 2
+"""Item data role: True when the row's data may be out of date (its venue account is
+disconnected), None otherwise. Delegates read it to grey out what they paint."""
+
 SortKey = Decimal | datetime | str | None
 """What `SORT_ROLE` returns; None (an empty cell) sorts before any value."""
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from gui.domain.orders import PENDING, TERMINAL, WORKING, Order, OrderStatus, Side
-from gui.oms.events import ErrorKind
+from gui.oms.events import ErrorKind, VenueState
 
 # Base palette: a dark, low-glare trading look.
 WINDOW = QColor("#14171c")
@@ -73,6 +73,19 @@ ERROR_KIND_COLOURS: dict[ErrorKind, QColor] = {
     ErrorKind.WARNING: QColor("#79c0ff"),
 }
 """Text colour of each error kind in the error pane."""
+
+VENUE_STATE_COLOURS: dict[VenueState, QColor] = {
+    VenueState.CONNECTING: _GREY,
+    VenueState.OK: _GREEN,
+    VenueState.DEGRADED: _AMBER,
+    VenueState.DISCONNECTED: _RED,
+    VenueState.STOPPED: QColor("#545b66"),
+}
+"""Colour of a venue account's status-bar dot: ok green, degraded amber, disconnected red,
+connecting grey, stopped dark grey."""
+
+STALE_TEXT = QColor("#737b87")
+"""Text colour of a blotter row whose venue account is disconnected (shown italic too)."""
 
 
 def with_alpha(colour: QColor, alpha: int) -> QColor:
@@ -149,6 +162,32 @@ def format_time(ts: datetime, *, millis: bool = False) -> str:
     return f"{text}.{local.microsecond // 1000:03d}" if millis else text
 
 
+def format_age(seconds: float | None) -> str:
+    """A short age for the status bar and tooltips.
+
+    Args:
+        seconds: How long ago, in seconds (negative, from clock skew, counts as 0), or None
+            when it never happened.
+
+    Returns:
+        `"0.8 s"` under 10 s, `"42 s"` under a minute, `"3 min"` under an hour, `"2 h"`
+        under a day, then `"3 d"`; `"—"` for None. Each unit is rounded down (`"59 s"`
+        until a full minute has passed).
+    """
+    if seconds is None:
+        return "—"
+    seconds = max(seconds, 0.0)
+    if seconds < 10:
+        return f"{int(seconds * 10) / 10:.1f} s"
+    if seconds < 60:
+        return f"{int(seconds)} s"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h"
+    return f"{int(seconds // 86400)} d"
+
+
 _QSS = """
 QToolTip { color: #d8dde4; background: #232932; border: 1px solid #3a4350; padding: 3px; }
 QLineEdit, QComboBox, QSpinBox, QDateTimeEdit {
@@ -203,6 +242,8 @@ QScrollBar::handle:hover { background: #4a5462; }
 QScrollBar::add-line, QScrollBar::sub-line { width: 0; height: 0; }
 QScrollBar::add-page, QScrollBar::sub-page { background: none; }
 QDockWidget::title { background: #1d2229; padding: 4px 6px; }
+QFrame[venueState="disconnected"] { background: rgba(248, 81, 73, 46); border-radius: 3px; }
+QLabel[venueState="disconnected"] { color: #ff7b72; font-weight: 600; background: transparent; }
 """
 
 

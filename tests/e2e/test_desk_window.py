@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QObject, QSettings, Qt
-from PySide6.QtWidgets import QLabel
 
 from gui.app import Desk, build_desk
+from gui.oms.events import VenueState
+from gui.qt.venue_status import VenueIndicator
 from tests.helpers import drive, until
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -50,15 +51,23 @@ def test_status_bar_shows_each_venue_account_and_its_last_good_poll(
     qasync_loop: Any, desk: Desk
 ) -> None:
     async def scenario() -> None:
-        labels = lambda: [  # noqa: E731
-            label
-            for label in desk.window.statusBar().findChildren(QLabel)
-            if label.objectName().startswith("status.venue.treadfi.")
+        indicators = lambda: [  # noqa: E731
+            indicator
+            for indicator in desk.window.statusBar().findChildren(VenueIndicator)
+            if indicator.objectName().startswith("venueStatus_treadfi_")
         ]
         await until(
-            lambda: len(labels()) == 2 and all(" ago" in label.text() for label in labels())
+            lambda: (
+                len(indicators()) == 2
+                and all(
+                    indicator.health.state == VenueState.OK and indicator.text().endswith(" s")
+                    for indicator in indicators()
+                )
+            )
         )
-        assert all(": ok" in label.text() for label in labels())
+        assert {indicator.objectName() for indicator in indicators()} == {
+            f"venueStatus_treadfi_{account}" for account in desk.service.accounts["treadfi"]
+        }
 
     drive(qasync_loop, desk, scenario)
 

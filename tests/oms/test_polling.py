@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
+from gui.domain.errors import VenueTransportError
 from gui.oms.events import ErrorEvent, ErrorKind, VenueHealth, VenueState
-from gui.oms.polling import MAX_BACKOFF_S, VenuePoller
+from gui.oms.polling import DISCONNECT_AFTER_FAILURES, MAX_BACKOFF_S, VenuePoller
 from gui.oms.store import OrderStore
 from gui.sandbox.engine import ManualClock, SandboxEngine
 from gui.sandbox.treadfi import DEMO_ACCOUNTS, DEMO_API_KEY, create_app
+from gui.venues.base import OrderReport
 from gui.venues.treadfi import TreadfiAdapter, TreadfiConfig
 
 
@@ -47,11 +51,15 @@ async def test_an_unreachable_venue_is_reported_once_then_recovers() -> None:
         cable.down = True
         for _ in range(3):
             assert not await poller.poll_once()
-        # Shown: one error line for the streak, the venue marked degraded with the reason,
-        # the last good poll time kept, and the loop backing off.
+        # Shown: one error line for the streak, the venue marked disconnected (three in a
+        # row) with the reason, the last good poll time kept, and the loop backing off.
         assert [e.kind for e in errors] == [ErrorKind.NETWORK]
         assert "connection refused" in errors[0].message
-        assert health[-1].state == VenueState.DEGRADED
+        assert [h.state for h in health[-3:]] == [
+            VenueState.DEGRADED,
+            VenueState.DEGRADED,
+            VenueState.DISCONNECTED,
+        ]
         assert "connection refused" in health[-1].last_error
         assert health[-1].last_success_ts == good_poll
         assert poller.next_interval_s() == min(8.0, MAX_BACKOFF_S)
@@ -63,3 +71,84 @@ async def test_an_unreachable_venue_is_reported_once_then_recovers() -> None:
         assert poller.next_interval_s() == 5.0  # idle again: no working orders
     finally:
         await adapter.aclose()
+
+
+class FlakyVenue:
+    """A venue client whose open-orders read times out while `down` (the poller's view of a
+    dead venue: `VenueTransportError`), and lists nothing while up."""
+
+    venue = "treadfi"
+    account = "desk-a"
+
+    def __init__(self) -> None:
+        self.down = False
+        self.reads = 0
+
+    async def open_orders(self) -> list[OrderReport]:
+        self.reads += 1
+        if self.down:
+            raise VenueTransportError(self.venue, "read timed out after 10 s")
+        return []
+
+    async def order(self, venue_order_id: str) -> Any:
+        raise AssertionError(f"nothing to reconcile, asked for {venue_order_id}")
+
+
+@pytest.mark.asyncio
+async def test_three_failed_polls_in_a_row_disconnect_the_account_and_one_good_poll_heals_it() -> (
+    None
+):
+    # Arrange: a venue that answered once, then stops answering.
+    venue = FlakyVenue()
+    poller = VenuePoller(venue, OrderStore())  # type: ignore[arg-type]  # a fake client
+    health: list[VenueHealth] = []
+    poller.health.subscribe(health.append)
+    assert await poller.poll_once()
+    good_poll = health[-1].last_success_ts
+    assert (health[-1].state, health[-1].consecutive_failures) == (VenueState.OK, 0)
+    assert good_poll is not None and not health[-1].stale
+
+    # Act: the venue times out, poll after poll.
+    venue.down = True
+    for _ in range(DISCONNECT_AFTER_FAILURES + 1):
+        assert not await poller.poll_once()
+
+    # Assert: degraded for the first two failures, disconnected from the third on, the count
+    # carried along, the error text and the last good poll kept.
+    assert DISCONNECT_AFTER_FAILURES == 3
+    assert [(h.state, h.consecutive_failures) for h in health[1:]] == [
+        (VenueState.DEGRADED, 1),
+        (VenueState.DEGRADED, 2),
+        (VenueState.DISCONNECTED, 3),
+        (VenueState.DISCONNECTED, 4),
+    ]
+    assert health[-1].stale and poller.state == VenueState.DISCONNECTED
+    assert health[-1].last_error == "treadfi: read timed out after 10 s"
+    assert all(h.last_success_ts == good_poll for h in health[1:])
+
+    # One good poll: OK again, the streak and the error cleared, a newer last good poll.
+    venue.down = False
+    assert await poller.poll_once()
+    latest = health[-1]
+    assert (latest.state, latest.consecutive_failures, latest.last_error) == (
+        VenueState.OK,
+        0,
+        "",
+    )
+    assert not latest.stale
+    assert latest.last_success_ts is not None and latest.last_success_ts > good_poll
+
+
+@pytest.mark.asyncio
+async def test_a_single_failure_between_good_polls_never_disconnects() -> None:
+    venue = FlakyVenue()
+    poller = VenuePoller(venue, OrderStore())  # type: ignore[arg-type]  # a fake client
+    health: list[VenueHealth] = []
+    poller.health.subscribe(health.append)
+    # good, bad, bad, good, bad, bad, good: never three in a row.
+    for down in (False, True, True, False, True, True, False):
+        venue.down = down
+        await poller.poll_once()
+    assert VenueState.DISCONNECTED not in {h.state for h in health}
+    assert max(h.consecutive_failures for h in health) == 2
+    assert health[-1].state == VenueState.OK
