@@ -18,6 +18,7 @@ which, so it can label the action.
 from __future__ import annotations
 
 import asyncio
+import getpass
 import logging
 import secrets
 import time
@@ -29,22 +30,24 @@ from gui.domain.errors import (
     UnsupportedAction,
     VenueError,
     VenueRejected,
-    VenueTransportError,
 )
 from gui.domain.orders import (
     CANCELLABLE,
     PAUSABLE,
     RESUMABLE,
     Amendment,
+    LegPurpose,
     Order,
     OrderStatus,
     OrderTicket,
+    utc_now,
 )
 from gui.oms.bulk import EVERYTHING, BulkOutcome, BulkProgress, BulkRunner, Scope
 from gui.oms.events import ErrorEvent, ErrorKind, Signal
+from gui.oms.journal import AuditEntry, Journal
 from gui.oms.legs import amendment_fields
 from gui.oms.store import OrderStore
-from gui.oms.synthetic import ActionResult, LegActions
+from gui.oms.synthetic import ActionResult, LegActions, find_with_fills, resolve_delays_s
 from gui.venues.base import VenueCapabilities, VenueClient, capability_errors
 
 __all__ = [
@@ -81,21 +84,41 @@ def new_client_order_id() -> str:
     return f"OD{random_part}{time_part}"
 
 
+def trader_name() -> str:
+    """Who is at the desk, for the audit trail: the OS login name, or "unknown"."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name (containers, some services)
+        return "unknown"
+
+
 class OrderService:
     """Submit and manage orders across venue accounts.
 
     Args:
         store: The order store.
         clients: Venue clients keyed by (venue, account).
+        journal: Where intents are made durable before a request leaves, and trader
+            actions are recorded (the audit trail); None runs without one (tests).
+        user: The trader's name for the audit trail (default: the OS login name).
 
     Signals:
         errors (ErrorEvent): every failure the trader must see (validation, rejection,
             network), also those the store reports.
     """
 
-    def __init__(self, store: OrderStore, clients: Mapping[tuple[str, str], VenueClient]) -> None:
+    def __init__(
+        self,
+        store: OrderStore,
+        clients: Mapping[tuple[str, str], VenueClient],
+        *,
+        journal: Journal | None = None,
+        user: str | None = None,
+    ) -> None:
         self.store = store
         self.errors: Signal[ErrorEvent] = Signal("OrderService.errors")
+        self.journal = journal
+        self._user = user if user is not None else trader_name()
         self._clients = dict(clients)
         self._limits = {
             key: asyncio.Semaphore(MAX_CONCURRENT_REQUESTS_PER_VENUE) for key in clients
@@ -112,6 +135,7 @@ class OrderService:
             spawn=self._spawn,
             tickets=self._tickets,
             new_id=new_client_order_id,
+            intent=self._leg_intent,
         )
         self._bulk = BulkRunner(self)
         store.problems.subscribe(self.errors.publish)
@@ -210,7 +234,10 @@ class OrderService:
         assert client is not None
         client_order_id = new_client_order_id()
         self._tickets[client_order_id] = ticket
-        self.store.add(Order.from_ticket(ticket, client_order_id))
+        order = Order.from_ticket(ticket, client_order_id)
+        self.store.add(order)
+        if not await self._journal_intent(order, ticket):
+            return self._submitted(ticket, client_order_id)
         sent_at = self.store.stamp()
         try:
             report = await client.submit(ticket, client_order_id)
@@ -219,33 +246,132 @@ class OrderService:
                 ErrorEvent(str(invalid), ErrorKind.VALIDATION, ticket.venue, client_order_id)
             )
             self.store.set_status(client_order_id, OrderStatus.REJECTED, str(invalid))
-        except VenueTransportError as exc:
-            self._report(exc, client_order_id, "submit")
-            self.store.set_status(client_order_id, OrderStatus.OUTCOME_UNKNOWN, str(exc))
-            self._spawn(self._resolve_unknown(client, client_order_id))
         except VenueError as exc:
             self._report(exc, client_order_id, "submit")
-            status = (
-                OrderStatus.REJECTED
-                if isinstance(exc, VenueRejected)
-                else OrderStatus.OUTCOME_UNKNOWN
-            )
-            self.store.set_status(client_order_id, status, exc.venue_message)
-            if status == OrderStatus.OUTCOME_UNKNOWN:
-                self._spawn(self._resolve_unknown(client, client_order_id))
+            lost = not isinstance(exc, VenueRejected)  # a refusal is an answer
+            self._answer_failed(client, client_order_id, exc, lost=lost)
         else:
             self.store.apply_report(report, client_order_id=client_order_id, observed_at=sent_at)
+        return self._submitted(ticket, client_order_id)
+
+    def _answer_failed(
+        self, client: VenueClient, client_order_id: str, exc: VenueError, *, lost: bool
+    ) -> None:
+        """A submit got no usable answer (`lost`: timeout, reset, 5xx, 429, garbage: the
+        venue may have it) or a refusal. Only an order still PENDING_NEW is moved: a poll
+        may already have found it working by its client order id while the request hung,
+        and then the venue has spoken."""
+        order = self.store.get(client_order_id)
+        if order is None or order.status != OrderStatus.PENDING_NEW:
+            return
+        if lost:
+            self.store.set_status(client_order_id, OrderStatus.OUTCOME_UNKNOWN, str(exc))
+            self._spawn(self._resolve_unknown(client, client_order_id))
+        else:
+            self.store.set_status(client_order_id, OrderStatus.REJECTED, exc.venue_message)
+
+    async def _journal_intent(self, order: Order, ticket: OrderTicket) -> bool:
+        """Make the intent durable before the request leaves; False (order REJECTED,
+        nothing sent, error pane told) when the journal cannot record it."""
+        if self.journal is None:
+            return True
+        try:
+            await self.journal.record_intent(order, ticket)
+        except Exception as exc:  # disk full, locked, I/O: never send what is not journaled
+            log.exception("journal could not record the intent of %s", order.client_order_id)
+            why = f"not sent: the journal could not record it ({exc})"
+            self.store.set_status(order.client_order_id, OrderStatus.REJECTED, why)
+            self.errors.publish(
+                ErrorEvent(why, ErrorKind.INTERNAL, order.venue, order.client_order_id)
+            )
+            return False
+        return True
+
+    async def _leg_intent(self, leg_client_order_id: str, ticket: OrderTicket) -> None:
+        """Make a new leg's intent durable before it is sent (raises when it cannot be)."""
+        self._tickets[leg_client_order_id] = ticket
+        if self.journal is not None:
+            await self.journal.record_leg_intent(leg_client_order_id, ticket)
+
+    def _submitted(self, ticket: OrderTicket, client_order_id: str) -> Order:
         order = self.store.get(client_order_id)
         assert order is not None
+        size = (
+            f"{ticket.quote_quantity} (quote)"
+            if ticket.quote_quantity is not None
+            else str(ticket.quantity)
+        )
+        self.audit(
+            "submit",
+            f"{ticket.venue}/{ticket.account}",
+            f"{ticket.side} {size} {ticket.pair} {ticket.strategy}: {order.status}",
+            (client_order_id,),
+        )
         return order
+
+    def restore_tickets(self, tickets: Mapping[str, OrderTicket]) -> None:
+        """Take the tickets orders and legs were sent with from the journal (a synthetic
+        resume or a cancel/replace after a restart sends the remainder with them)."""
+        self._tickets.update(tickets)
+
+    def audit(
+        self, action: str, scope: str, result: str, client_order_ids: Iterable[str] = ()
+    ) -> None:
+        """Record a trader action in the audit trail (journal) and the log.
+
+        Args:
+            action: What was done ("submit", "cancel", "kill switch", "pin"...).
+            scope: Which orders, in the trader's words ("the selection", "everything").
+            result: What came of it (a status, or the bulk summary line).
+            client_order_ids: The orders concerned.
+        """
+        entry = AuditEntry(utc_now(), self._user, action, scope, result, tuple(client_order_ids))
+        log.info("audit: %s %s [%s] -> %s", entry.user, action, scope, result)
+        if self.journal is not None:
+            self.journal.record_audit(entry)
+
+    def set_pinned(self, client_order_ids: Iterable[str], pinned: bool) -> list[Order]:
+        """Pin or unpin orders (bulk cancel and the kill switch skip pinned ones unless told
+        to include them); recorded in the audit trail. Unknown ids are skipped."""
+        ids = [cid for cid in dict.fromkeys(client_order_ids) if self.store.get(cid) is not None]
+        changed = [self.store.set_pinned(cid, pinned) for cid in ids]
+        if ids:
+            self.audit("pin" if pinned else "unpin", f"{len(ids)} order(s)", "done", ids)
+        return changed
+
+    def resolve_lost_submit(self, client_order_id: str) -> bool:
+        """Start resolving an order (or its current leg) whose submit was sent but never
+        answered, e.g. journaled just before the desk was killed: look it up by client
+        order id with backoff, never send it again. The order shows OUTCOME_UNKNOWN
+        meanwhile. Returns False when there is nothing to resolve (unknown order, no
+        client for its account, or the venue already acknowledged it)."""
+        order = self.store.get(client_order_id)
+        client = None if order is None else self._clients.get((order.venue, order.account))
+        if order is None or client is None or order.venue_order_id is not None:
+            return False
+        leg = order.current_leg
+        if leg is not None and leg.number > 1:
+            action = "resume" if leg.purpose == LegPurpose.RESUME else "amend"
+            self._spawn(
+                self._legs.resolve_leg(client, client_order_id, leg.client_order_id, action)
+            )
+            return True
+        if order.status == OrderStatus.PENDING_NEW:
+            self.store.set_status(
+                client_order_id,
+                OrderStatus.OUTCOME_UNKNOWN,
+                "sent, but the desk stopped before the venue answered; looking it up",
+            )
+        self._spawn(self._resolve_unknown(client, client_order_id))
+        return True
 
     async def _resolve_unknown(self, client: VenueClient, client_order_id: str) -> None:
         """Look a lost submit up by client order id; never send the create again."""
-        for delay_s in (0.5, 1.0, 2.0, 4.0, 8.0):
+        for delay_s in resolve_delays_s():
             await asyncio.sleep(delay_s)
             sent_at = self.store.stamp()
             try:
-                report = await client.find_by_client_order_id(client_order_id)
+                report = await find_with_fills(client, client_order_id)
             except VenueError as exc:
                 log.info("lookup of %s failed: %s", client_order_id, exc)
                 continue
@@ -292,11 +418,11 @@ class OrderService:
     async def pause(self, client_order_ids: Iterable[str]) -> list[ActionResult]:
         """Pause working orders: natively where the venue pauses, else synthetically
         (`pause_is_synthetic`: the working leg is cancelled and the remainder kept)."""
-        return await self._each(client_order_ids, self._pause_one)
+        return await self._each(client_order_ids, self._pause_one, "pause")
 
     async def resume(self, client_order_ids: Iterable[str]) -> list[ActionResult]:
         """Resume paused orders: natively, or by sending the remainder as a new leg."""
-        return await self._each(client_order_ids, self._resume_one)
+        return await self._each(client_order_ids, self._resume_one, "resume")
 
     # -- bulk actions (issue 6; see gui.oms.bulk) ----------------------------------------------
 
@@ -341,7 +467,7 @@ class OrderService:
         Raises:
             ValueError: `action` is not "cancel", "pause" or "resume".
         """
-        return await self._bulk.run(action, scope, progress)
+        return await self._bulk_audited(action, action, scope, progress)
 
     async def kill_switch(
         self,
@@ -350,12 +476,36 @@ class OrderService:
     ) -> BulkOutcome:
         """Cancel everything on every venue at once (`run_bulk("cancel", EVERYTHING)`),
         pinned orders skipped unless `include_pinned`."""
-        return await self.run_bulk("cancel", Scope(include_pinned=include_pinned), progress)
+        scope = Scope(include_pinned=include_pinned)
+        return await self._bulk_audited("kill switch", "cancel", scope, progress)
+
+    async def _bulk_audited(
+        self,
+        label: str,
+        action: str,
+        scope: Scope,
+        progress: Callable[[BulkProgress], None] | None,
+    ) -> BulkOutcome:
+        outcome = await self._bulk.run(action, scope, progress)
+        pinned = " (pinned included)" if scope.include_pinned and action == "cancel" else ""
+        self.audit(
+            label,
+            scope.describe() + pinned,
+            outcome.summary,
+            (result.client_order_id for result in outcome.results),
+        )
+        return outcome
 
     async def amend(self, client_order_id: str, amendment: Amendment) -> ActionResult:
         """Change a working order's quantity (its new total), limit, duration or POV
         target: natively, or by cancel/replace (`amend_is_cancel_replace`) with the
         remainder only. A cancel/replace refuses a quantity not above the filled one."""
+        result = await self._amend(client_order_id, amendment)
+        verdict = "done" if result.ok else f"failed: {result.message}"
+        self.audit("amend", _describe(amendment), verdict, (client_order_id,))
+        return result
+
+    async def _amend(self, client_order_id: str, amendment: Amendment) -> ActionResult:
         if amendment.is_empty():
             return ActionResult(client_order_id, False, "nothing to change")
         order = self.store.get(client_order_id)
@@ -440,9 +590,13 @@ class OrderService:
         self,
         client_order_ids: Iterable[str],
         one: Callable[[str], Awaitable[ActionResult]],
+        action: str,
     ) -> list[ActionResult]:
-        jobs = [one(client_order_id) for client_order_id in dict.fromkeys(client_order_ids)]
-        return list(await asyncio.gather(*jobs))
+        ids = list(dict.fromkeys(client_order_ids))
+        results = list(await asyncio.gather(*(one(client_order_id) for client_order_id in ids)))
+        done = sum(1 for result in results if result.ok)
+        self.audit(action, f"{len(ids)} order(s)", f"{done} done, {len(ids) - done} failed", ids)
+        return results
 
     async def _one(
         self,
@@ -561,6 +715,16 @@ class OrderService:
         for task in list(self._resolving):
             task.cancel()
         await asyncio.gather(*self._resolving, return_exceptions=True)
+
+
+def _describe(amendment: Amendment) -> str:
+    """`"quantity=2, limit_price=101.5"`: the fields an amendment changes."""
+    changes = (
+        f"{name}={value}"
+        for name in Amendment.__dataclass_fields__
+        if (value := getattr(amendment, name)) is not None
+    )
+    return ", ".join(changes) or "nothing"
 
 
 def _message(exc: OrderDeskError) -> str:

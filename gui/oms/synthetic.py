@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,12 +37,35 @@ from gui.domain.orders import (
 from gui.oms.events import ErrorEvent, ErrorKind, Signal, StoreChange
 from gui.oms.legs import leg_client_order_id, leg_ticket, ticket_from_order
 from gui.oms.store import OrderStore
-from gui.venues.base import VenueClient
+from gui.venues.base import OrderReport, VenueClient
 
 log = logging.getLogger(__name__)
 
-RESOLVE_DELAYS_S = (0.5, 1.0, 2.0, 4.0, 8.0)
-"""Waits between look-ups of a leg whose submit answer was lost."""
+RESOLVE_DELAYS_S = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+"""Waits (each with +-20% jitter) between look-ups of an order or leg whose submit answer
+was lost; about a minute in all before the trader is told to check the venue."""
+
+
+def resolve_delays_s() -> list[float]:
+    """`RESOLVE_DELAYS_S` with jitter, so many lost submits do not look up in lockstep."""
+    return [delay * random.uniform(0.8, 1.2) for delay in RESOLVE_DELAYS_S]  # noqa: S311
+
+
+async def find_with_fills(client: VenueClient, client_order_id: str) -> OrderReport | None:
+    """The venue's order with this client order id, with its fills, or None when the
+    venue has none (it was never placed).
+
+    A look-up by client order id may carry no fills (KuCoin's `byClientOid`); an order
+    found that way may already be done, and nothing would fetch its fills later, so the
+    order is then read again by its venue id, which carries them.
+
+    Raises:
+        VenueError: Either request failed (look again later).
+    """
+    report = await client.find_by_client_order_id(client_order_id)
+    if report is None or report.fills is not None or report.aggregate is not None:
+        return report
+    return await client.order(report.venue_order_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +107,8 @@ class LegActions:
         spawn: Runs a background task owned by the service.
         tickets: Client order id -> the ticket the order was sent with.
         new_id: A fresh client order id valid on every venue.
+        intent: Makes a new leg's intent (its client order id and ticket) durable before
+            it is sent (the journal); raises when it cannot, and the leg is then not sent.
         now: Current time (aware UTC), for the algo window left at resume.
     """
 
@@ -96,6 +122,7 @@ class LegActions:
         spawn: Callable[[Awaitable[None]], None],
         tickets: Mapping[str, OrderTicket],
         new_id: Callable[[], str],
+        intent: Callable[[str, OrderTicket], Awaitable[None]] | None = None,
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         self.store = store
@@ -105,6 +132,7 @@ class LegActions:
         self._spawn = spawn
         self._tickets = tickets
         self._new_id = new_id
+        self._intent = intent
         self._now = now
         self._replacing: dict[str, _Replacement] = {}
         store.changed.subscribe(self._on_change)
@@ -366,6 +394,14 @@ class LegActions:
         )
         pending = OrderStatus.PENDING_RESUME if purpose == LegPurpose.RESUME else expected
         self.store.add_leg(client_order_id, leg_id, ticket.quantity, purpose, pending, terms)
+        if self._intent is not None:
+            try:
+                await self._intent(leg_id, ticket)
+            except Exception as exc:  # never send a leg the journal could not record
+                log.exception("journal could not record leg %s", leg_id)
+                why = f"not sent: the journal could not record it ({exc})"
+                self.store.refuse_leg(client_order_id, why)
+                return self.refuse(order, action, why)
         sent_at = self.store.stamp()
         try:
             report = await client.submit(ticket, leg_id)
@@ -386,20 +422,20 @@ class LegActions:
             return ActionResult(client_order_id, False, exc.venue_message)
         except VenueError as exc:  # the answer was lost: look the leg up, never resend
             self._report(exc, client_order_id, action)
-            self._spawn(self._resolve_leg(client, client_order_id, leg_id, action))
+            self._spawn(self.resolve_leg(client, client_order_id, leg_id, action))
             return ActionResult(client_order_id, False, f"outcome unknown: {exc.venue_message}")
         self.store.apply_report(report, client_order_id=client_order_id, observed_at=sent_at)
         return ActionResult(client_order_id, True)
 
-    async def _resolve_leg(
+    async def resolve_leg(
         self, client: VenueClient, client_order_id: str, leg_id: str, action: str
     ) -> None:
         """Look a leg whose submit answer was lost up by its client order id."""
-        for delay_s in RESOLVE_DELAYS_S:
+        for delay_s in resolve_delays_s():
             await asyncio.sleep(delay_s)
             sent_at = self.store.stamp()
             try:
-                report = await client.find_by_client_order_id(leg_id)
+                report = await find_with_fills(client, leg_id)
             except VenueError as exc:
                 log.info("lookup of leg %s failed: %s", leg_id, exc)
                 continue

@@ -384,8 +384,7 @@ class BulkActions(QObject):
         if not orders:
             return
         pin = not all(order.pinned for order in orders)
-        for order in orders:
-            self._store.set_pinned(order.client_order_id, pin)
+        self._service.set_pinned((order.client_order_id for order in orders), pin)
         self._bridge.flush()
         verb = "Pinned" if pin else "Unpinned"
         self._window.statusBar().showMessage(
