@@ -1,8 +1,11 @@
 """Composition root: arguments, QApplication, the qasync loop and the wiring; nothing else.
 
 `orderdesk` opens the desk on the embedded sandbox (started as a child process);
-`orderdesk --screenshot FILE --demo-orders N` submits N demo orders through the same
-service the ticket uses, waits until each has a fill, saves a PNG of the window, exits 0.
+`orderdesk --accounts FILE` trades the live accounts of a TOML file instead, their secrets
+from the OS keyring (gui/oms/accounts.py); `orderdesk --screenshot FILE --demo-orders N`
+submits N demo orders through the same service the ticket uses, waits until each has a
+fill, saves a PNG of the window, exits 0. The log goes to stderr and to
+`<data-dir>/orderdesk.log`, with every credential masked (gui/oms/redaction.py).
 """
 
 from __future__ import annotations
@@ -10,20 +13,37 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import logging.handlers
+import os
 import signal
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import platformdirs
 import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from gui.oms.accounts import (
+    NO_KEYRING_MESSAGE,
+    SECRETS_FILE_ENV,
+    AccountsError,
+    Keychain,
+    endpoint_secrets,
+    endpoints_from_accounts,
+    load_accounts,
+    load_session_secrets,
+)
 from gui.oms.demo import demo_tickets
 from gui.oms.events import ErrorEvent, ErrorKind
+from gui.oms.journal import DEFAULT_FILE_NAME, Journal
 from gui.oms.polling import VenuePoller
 from gui.oms.profiles import load_profiles
+from gui.oms.recovery import reconcile, restore
+from gui.oms.redaction import install_redaction
 from gui.oms.service import OrderService
 from gui.oms.store import OrderStore
 from gui.qt.bridge import DeskBridge
@@ -40,6 +60,13 @@ SCREENSHOT_TIMEOUT_S = 90.0
 """Longest the screenshot mode waits for every demo order's first fill, in seconds."""
 DEFAULT_SPEED = 20.0
 """Sandbox seconds per real second by default: a 20-minute TWAP finishes in a minute."""
+LOG_FILE_NAME = "orderdesk.log"
+"""The log file in the data directory."""
+LOG_FILE_MAX_BYTES = 5_000_000
+"""Size at which the log file rotates, in bytes (three old files are kept)."""
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+EXIT_CONFIG_ERROR = 2
+"""Exit code when the accounts, secrets or data directory cannot be used."""
 
 
 @dataclass
@@ -52,12 +79,16 @@ class Desk:
     bridge: DeskBridge
     window: MainWindow
     clients: dict[tuple[str, str], VenueClient]
+    journal: Journal | None = None
 
     def start(self) -> None:
-        """Start polling every venue account and load the venues' instruments for the ticket
-        (in the background: the window never waits for a venue)."""
+        """Start polling every venue account, reconcile what the journal restored, and load
+        the venues' instruments for the ticket (in the background: the window never waits
+        for a venue)."""
         for poller in self.pollers:
             poller.start()
+        if self.journal is not None:
+            self.bridge.run(reconcile(self.service), "reconcile with the venues")
         self.bridge.run(self.load_instruments(), "load instruments")
 
     async def load_instruments(self) -> None:
@@ -72,6 +103,9 @@ class Desk:
         await self.bridge.aclose()
         await self.service.aclose()
         await asyncio.gather(*(client.aclose() for client in self.clients.values()))
+        if self.journal is not None:
+            await self.journal.flush()
+            self.journal.close()
 
 
 def build_desk(
@@ -80,6 +114,7 @@ def build_desk(
     *,
     fast_interval_s: float = 1.0,
     slow_interval_s: float = 5.0,
+    journal: Journal | None = None,
 ) -> Desk:
     """Wire store, service, pollers, bridge and window for the venues in `endpoints`.
 
@@ -88,10 +123,12 @@ def build_desk(
         settings: Where the window layout lives.
         fast_interval_s: Poll interval while orders work, seconds.
         slow_interval_s: Poll interval when idle, seconds.
+        journal: The journal: restored into the blotter here, reconciled with the venues by
+            `Desk.start`, and written from then on. None runs without one (tests).
     """
     clients = build_clients(endpoints)
     store = OrderStore()
-    service = OrderService(store, clients)
+    service = OrderService(store, clients, journal=journal)
     bridge = DeskBridge()
     store.changed.subscribe(bridge.on_store_change)
     service.errors.subscribe(bridge.on_error)
@@ -104,7 +141,25 @@ def build_desk(
         poller.health.subscribe(bridge.on_health)
         pollers.append(poller)
     window = MainWindow(service, store, bridge, settings)
-    return Desk(store, service, pollers, bridge, window, clients)
+    if journal is not None:
+        restore(journal, store, service)
+    return Desk(store, service, pollers, bridge, window, clients, journal)
+
+
+def open_journal(data_dir: Path, *, sandbox: bool) -> Journal:
+    """The desk's journal in `data_dir`.
+
+    Live accounts keep one journal across runs (`journal.sqlite3`): it is restored and
+    reconciled on every start. The sandbox starts with empty books each time, so its
+    journal (`sandbox/journal.sqlite3`) starts empty too: restoring orders the new sandbox
+    never saw would only declare them all gone.
+    """
+    if not sandbox:
+        return Journal.in_data_dir(data_dir)
+    folder = data_dir / "sandbox"
+    for suffix in ("", "-wal", "-shm"):
+        (folder / (DEFAULT_FILE_NAME + suffix)).unlink(missing_ok=True)
+    return Journal.in_data_dir(folder)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -132,8 +187,81 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="FILE",
         help="layout settings file (default: the user's config folder)",
     )
+    parser.add_argument(
+        "--accounts",
+        metavar="FILE",
+        type=Path,
+        help="trade the live accounts in this TOML file (secrets from the OS keyring) "
+        "instead of starting the sandbox",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        type=Path,
+        default=default_data_dir(),
+        help="where the journal and the log live (default: %(default)s)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     return parser.parse_args(argv)
+
+
+def default_data_dir() -> Path:
+    """The platform's per-user data directory for OrderDesk (`platformdirs`)."""
+    return platformdirs.user_data_path("OrderDesk", appauthor=False)
+
+
+def setup_logging(data_dir: Path, verbose: bool) -> list[logging.Handler]:
+    """Log to stderr and to `<data_dir>/orderdesk.log`, both through the secret redactor.
+
+    Args:
+        data_dir: Created if missing (owner-only permissions where the OS has them).
+        verbose: DEBUG instead of INFO.
+
+    Returns:
+        The handlers added to the root logger (`main` removes them on the way out).
+
+    Raises:
+        OSError: The data directory or the log file cannot be created.
+    """
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    log_path = data_dir / LOG_FILE_NAME
+    # Create the file owner-only before the handler opens it (umask could allow more).
+    os.close(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    formatter = logging.Formatter(LOG_FORMAT)
+    handlers: list[logging.Handler] = [
+        logging.StreamHandler(sys.stderr),
+        logging.handlers.RotatingFileHandler(
+            log_path, maxBytes=LOG_FILE_MAX_BYTES, backupCount=3, encoding="utf-8"
+        ),
+    ]
+    root = logging.getLogger()
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    install_redaction()
+    return handlers
+
+
+def live_endpoints(accounts_path: Path, keychain: Keychain) -> dict[str, dict[str, Any]]:
+    """Endpoints of the accounts file, secrets from the session secrets file (when
+    `ORDERDESK_SECRETS_FILE` is set) and the keyring.
+
+    Raises:
+        AccountsError: See `load_accounts`, `load_session_secrets`, `endpoints_from_accounts`.
+    """
+    accounts = load_accounts(accounts_path)
+    secrets_path = os.environ.get(SECRETS_FILE_ENV)
+    session = load_session_secrets(Path(secrets_path)) if secrets_path else None
+    if session is not None:
+        log.info("secrets for this run only from %s (%s)", secrets_path, SECRETS_FILE_ENV)
+    endpoints = endpoints_from_accounts(accounts, keychain, session)
+    log.info(
+        "live accounts from %s: %s",
+        accounts_path,
+        ", ".join(f"{venue}/{name}" for venue, e in endpoints.items() for name in e["accounts"]),
+    )
+    return endpoints
 
 
 async def submit_demo_orders(desk: Desk, count: int) -> list[str]:
@@ -182,13 +310,31 @@ async def _take_screenshot(desk: Desk, path: str, count: int) -> int:
 
 
 async def _run(app: QApplication, args: argparse.Namespace) -> int:
-    sandbox = SandboxProcess(seed=args.seed, speed=args.speed)
-    endpoints = await sandbox.start()
+    # Keyring calls run here, on the loop, before the window exists: nothing waits on them
+    # yet, and secrets never pass through an executor future (qasync logs their results).
+    keychain = Keychain()
+    keyring_available = keychain.available()
+    sandbox: SandboxProcess | None = None
+    if args.accounts is not None:
+        try:
+            endpoints = live_endpoints(args.accounts, keychain)
+        except AccountsError as exc:
+            log.error("%s", exc)
+            return EXIT_CONFIG_ERROR
+    else:
+        sandbox = SandboxProcess(seed=args.seed, speed=args.speed)
+        endpoints = await sandbox.start()
+    # The sandbox's demo credentials are credentials like any other.
+    install_redaction(endpoint_secrets(endpoints))
     settings = (
         QSettings(args.settings, QSettings.Format.IniFormat) if args.settings else QSettings()
     )
-    desk = build_desk(endpoints, settings)
+    journal = open_journal(args.data_dir, sandbox=sandbox is not None)
+    desk = build_desk(endpoints, settings, journal=journal)
     install_excepthook(desk.bridge)
+    if not keyring_available:
+        log.warning("%s", NO_KEYRING_MESSAGE)
+        desk.bridge.on_error(ErrorEvent(NO_KEYRING_MESSAGE, ErrorKind.WARNING))
     closed = asyncio.Event()
     # The desk decides when to stop (after saving, stopping pollers and the sandbox); Qt
     # quitting by itself would stop the loop under the shutdown coroutine.
@@ -210,7 +356,8 @@ async def _run(app: QApplication, args: argparse.Namespace) -> int:
     finally:
         sys.excepthook = sys.__excepthook__
         await desk.aclose()
-        sandbox.stop()
+        if sandbox is not None:
+            sandbox.stop()
 
 
 def install_excepthook(bridge: DeskBridge) -> None:
@@ -226,11 +373,11 @@ def install_excepthook(bridge: DeskBridge) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the desk; returns the process exit code."""
     args = parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    try:
+        handlers = setup_logging(args.data_dir, args.verbose)
+    except OSError as exc:
+        print(f"orderdesk: cannot use the data directory {args.data_dir}: {exc}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
     QApplication.setOrganizationName("OrderDesk")
     QApplication.setApplicationName("OrderDesk")
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -241,3 +388,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(qasync.run(_run(app, args)))
     finally:
         guard.stop()
+        for handler in handlers:
+            logging.getLogger().removeHandler(handler)
+            handler.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -19,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from gui.domain.errors import OrderDeskError
 from gui.domain.orders import Fill, Order
 from gui.oms.events import ErrorEvent, ErrorKind, StoreChange, VenueHealth
+from gui.oms.redaction import redact
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +65,10 @@ class DeskBridge(QObject):
         self._schedule()
 
     def on_error(self, event: ErrorEvent) -> None:
-        """Queue an error for the error pane."""
-        self._errors.append(event)
+        """Queue an error for the error pane, secrets masked (issue 5 §8: never in the
+        error pane)."""
+        message = redact(event.message)
+        self._errors.append(event if message == event.message else replace(event, message=message))
         self._schedule()
 
     def on_health(self, health: VenueHealth) -> None:
