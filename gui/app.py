@@ -89,7 +89,27 @@ class Desk:
             poller.start()
         if self.journal is not None:
             self.bridge.run(reconcile(self.service), "reconcile with the venues")
+            self.bridge.run(self.watch_journal(), "watch the journal")
         self.bridge.run(self.load_instruments(), "load instruments")
+
+    async def watch_journal(self, interval_s: float = 1.0) -> None:
+        """Tell the trader, once per new problem, when the journal cannot write (orders
+        are then refused rather than sent unrecorded), and when it writes again."""
+        assert self.journal is not None
+        shown: str | None = None
+        while True:
+            await asyncio.sleep(interval_s)
+            failed = self.journal.failed
+            if failed == shown:
+                continue
+            message = (
+                f"the journal cannot write ({failed}): new orders are refused until it can"
+                if failed is not None
+                else "the journal writes again"
+            )
+            kind = ErrorKind.INTERNAL if failed is not None else ErrorKind.WARNING
+            self.bridge.on_error(ErrorEvent(message, kind))
+            shown = failed
 
     async def load_instruments(self) -> None:
         """Load each venue's instruments and give them to the ticket."""
@@ -182,6 +202,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help=f"sandbox speed factor (default {DEFAULT_SPEED:g})",
     )
     parser.add_argument("--seed", type=int, default=7, help="sandbox market seed")
+    parser.add_argument(
+        "--faults",
+        metavar="SPEC",
+        help="inject faults in the embedded sandbox (see orderdesk-sandbox --faults)",
+    )
     parser.add_argument(
         "--settings",
         metavar="FILE",
@@ -322,7 +347,7 @@ async def _run(app: QApplication, args: argparse.Namespace) -> int:
             log.error("%s", exc)
             return EXIT_CONFIG_ERROR
     else:
-        sandbox = SandboxProcess(seed=args.seed, speed=args.speed)
+        sandbox = SandboxProcess(seed=args.seed, speed=args.speed, faults=args.faults)
         endpoints = await sandbox.start()
     # The sandbox's demo credentials are credentials like any other.
     install_redaction(endpoint_secrets(endpoints))
