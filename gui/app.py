@@ -357,9 +357,11 @@ async def _run(app: QApplication, args: argparse.Namespace) -> int:
     journal = open_journal(args.data_dir, sandbox=sandbox is not None)
     desk = build_desk(endpoints, settings, journal=journal)
     install_excepthook(desk.bridge)
-    if not keyring_available:
+    if not keyring_available and sandbox is None:
         log.warning("%s", NO_KEYRING_MESSAGE)
         desk.bridge.on_error(ErrorEvent(NO_KEYRING_MESSAGE, ErrorKind.WARNING))
+    elif not keyring_available:  # the sandbox's demo keys need no keyring: no alarm
+        log.info("%s (the sandbox needs none)", NO_KEYRING_MESSAGE)
     closed = asyncio.Event()
     # The desk decides when to stop (after saving, stopping pollers and the sandbox); Qt
     # quitting by itself would stop the loop under the shutdown coroutine.

@@ -371,9 +371,9 @@ class BulkRunner:
             try:
                 await client.cancel(order.venue_order_id)
             except (VenueError, UnsupportedAction) as exc:
-                service._report(exc, client_order_id, "cancel")
-                await service._refresh(client, client_order_id, _PENDING["cancel"], previous)
-                return ActionResult(client_order_id, False, _message(exc))
+                return await service.action_failed(
+                    exc, client, client_order_id, "cancel", _PENDING["cancel"], previous
+                )
             await service._refresh(client, client_order_id, _PENDING["cancel"], None)
         return ActionResult(client_order_id, True)
 
@@ -397,8 +397,7 @@ class BulkRunner:
                         [order.venue_order_id or "" for order in chunk]
                     )
                 except (VenueError, UnsupportedAction) as exc:
-                    for order in chunk:
-                        service._report(exc, order.client_order_id, "cancel")
+                    errors.update({order.client_order_id: exc for order in chunk})
                     results = [
                         ActionResult(order.client_order_id, False, _message(exc)) for order in chunk
                     ]
@@ -407,16 +406,31 @@ class BulkRunner:
                     for order in chunk:
                         reason = answers.get(order.venue_order_id or "", "")
                         results.append(ActionResult(order.client_order_id, not reason, reason))
-                        if reason:
-                            self._refused(order, "cancel", reason)
             tracker.count(results)
             return results
 
+        errors: dict[str, VenueError | UnsupportedAction] = {}
         chunks = [orders[start : start + size] for start in range(0, len(orders), size)]
         results = [result for part in await asyncio.gather(*map(send, chunks)) for result in part]
         failed = {result.client_order_id for result in results if not result.ok}
         await self._reconcile(client, key, orders, previous, failed, _PENDING["cancel"])
-        return results
+        return [self._settled(result, errors.get(result.client_order_id)) for result in results]
+
+    def _settled(
+        self, result: ActionResult, error: VenueError | UnsupportedAction | None
+    ) -> ActionResult:
+        """A batch cancel's result once the venue's reports are in: a refused cancel of an
+        order the venue shows cancelled is done (nothing to chase), else it is reported."""
+        if result.ok:
+            return result
+        order = self._store.get(result.client_order_id)
+        if order is not None and order.status == OrderStatus.CANCELED:
+            return ActionResult(result.client_order_id, True, "already done at the venue")
+        if error is not None:
+            self._service._report(error, result.client_order_id, "cancel")
+        elif order is not None:
+            self._refused(order, "cancel", result.message)
+        return result
 
     # -- pause and resume -----------------------------------------------------------------------
 

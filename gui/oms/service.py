@@ -624,11 +624,32 @@ class OrderService:
             try:
                 await send(client, order.venue_order_id)
             except (VenueError, UnsupportedAction) as exc:
-                self._report(exc, client_order_id, action)
-                await self._refresh(client, client_order_id, pending, fallback=previous)
-                return ActionResult(client_order_id, False, _message(exc))
+                return await self.action_failed(
+                    exc, client, client_order_id, action, pending, previous
+                )
             await self._refresh(client, client_order_id, pending, fallback=None)
         return ActionResult(client_order_id, True)
+
+    async def action_failed(
+        self,
+        exc: OrderDeskError,
+        client: VenueClient,
+        client_order_id: str,
+        action: str,
+        pending: OrderStatus,
+        previous: OrderStatus,
+    ) -> ActionResult:
+        """A cancel, pause or resume request failed: read the order first, and report the
+        failure only if the order did not end up where the action wanted it. (A cancel is
+        retried after a timeout; when the first attempt had landed, the retry is refused as
+        "not found" or "already done", yet the order is cancelled: no failure to report.)"""
+        await self._refresh(client, client_order_id, pending, fallback=previous)
+        current = self.store.get(client_order_id)
+        if current is not None and current.status in _GOALS.get(action, frozenset()):
+            log.info("%s of %s: refused (%s) but done at the venue", action, client_order_id, exc)
+            return ActionResult(client_order_id, True, "already done at the venue")
+        self._report(exc, client_order_id, action)
+        return ActionResult(client_order_id, False, _message(exc))
 
     def _refusal(
         self,
@@ -715,6 +736,14 @@ class OrderService:
         for task in list(self._resolving):
             task.cancel()
         await asyncio.gather(*self._resolving, return_exceptions=True)
+
+
+_GOALS: dict[str, frozenset[OrderStatus]] = {
+    "cancel": frozenset({OrderStatus.CANCELED}),
+    "pause": frozenset({OrderStatus.PAUSED}),
+    "resume": frozenset({OrderStatus.SCHEDULED, OrderStatus.WORKING, OrderStatus.PARTIALLY_FILLED}),
+}
+"""Where each action leaves an order when it worked (its request may still have failed)."""
 
 
 def _describe(amendment: Amendment) -> str:

@@ -161,7 +161,9 @@ class ErrorsView(QWidget):
 
     def _on_rows_changed(self) -> None:
         count = self.model.rowCount()
-        self._count.setText("No errors" if count == 0 else f"{count} messages")
+        self._count.setText(
+            "No errors" if count == 0 else f"{count} message{'' if count == 1 else 's'}"
+        )
         self.clear_button.setEnabled(count > 0)
         if count != self._last_count:
             self._last_count = count
