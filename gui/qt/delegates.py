@@ -14,6 +14,17 @@ from gui.qt.tables import STALE_ROLE
 
 _BAR_TRACK = QColor("#2a313b")
 _BAR_MARGIN_PX = 3
+_BAR_COLOURS: dict[tuple[bool, bool], QColor] = {
+    (full, stale): theme.with_alpha(
+        theme.STALE_TEXT
+        if stale
+        else theme.STATUS_COLOURS[OrderStatus.FILLED if full else OrderStatus.PARTIALLY_FILLED],
+        110 if stale else 150,
+    )
+    for full in (False, True)
+    for stale in (False, True)
+}
+"""(full, stale) -> bar colour, made once rather than per paint."""
 
 
 class ProgressBarDelegate(QStyledItemDelegate):
@@ -58,22 +69,16 @@ class ProgressBarDelegate(QStyledItemDelegate):
         painter.fillRect(track, _BAR_TRACK)
         # Pixel width is the only place the Decimal becomes an int; no float arithmetic.
         filled_px = int(track.width() * percent / 100)
-        stale = index.data(STALE_ROLE) is True
         if filled_px > 0:
-            status = OrderStatus.FILLED if percent >= 100 else OrderStatus.PARTIALLY_FILLED
-            colour = theme.STALE_TEXT if stale else theme.STATUS_COLOURS[status]
-            bar = theme.with_alpha(colour, 110 if stale else 150)
+            bar = _BAR_COLOURS[(percent >= 100, index.data(STALE_ROLE) is True)]
             painter.fillRect(QRect(track.left(), track.top(), filled_px, track.height()), bar)
         painter.setFont(opt.font)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        foreground = index.data(Qt.ItemDataRole.ForegroundRole)
-        if not selected and isinstance(foreground, QColor):
-            painter.setPen(foreground)
-        else:
-            painter.setPen(
-                opt.palette.color(
-                    QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-                )
+        # initStyleOption put the ForegroundRole colour (if any) in the palette's Text.
+        painter.setPen(
+            opt.palette.color(
+                QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
             )
+        )
         painter.drawText(track, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()

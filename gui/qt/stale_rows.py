@@ -13,7 +13,7 @@ asks; no per-cell widgets, and no model reset.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -70,9 +70,16 @@ class StaleMarks:
         """The disconnected accounts and the end of each one's last good poll (a copy)."""
         return dict(self._stale)
 
-    def add_row(self, order: Order, row: int) -> None:
-        """Record that `order` (a new order) is shown in model `row`."""
-        self._rows.setdefault((order.venue, order.account), []).append(row)
+    def add_rows(self, orders: Sequence[Order], first_row: int) -> None:
+        """Record that `orders` (new orders) are shown from model row `first_row` on."""
+        rows = self._rows
+        for row, order in enumerate(orders, first_row):
+            key = (order.venue, order.account)
+            account_rows = rows.get(key)
+            if account_rows is None:
+                rows[key] = [row]
+            else:
+                account_rows.append(row)
 
     def set_accounts(
         self, accounts: Mapping[AccountKey, datetime | None], records: list[Order]
