@@ -11,6 +11,14 @@ Health (issue 5, item 4, staleness): every tick publishes a `VenueHealth` with t
 failed polls in a row. After `DISCONNECT_AFTER_FAILURES` of them the account is
 DISCONNECTED: the status bar shows it red and the blotter marks its working orders stale.
 The next good poll makes it OK again (and clears the marks).
+
+Cost on the GUI thread (issue 8, item 3): the venue lists every working order each tick, but
+the store passes over a report equal to the last one it merged into an untouched order, so
+unchanged orders cost one comparison and nothing downstream (no change published, no model
+work, no journal write). Reports are applied in slices of `APPLY_SLICE`, yielding to the
+event loop between slices, so adopting or updating thousands of orders at once never holds
+the GUI thread for long; the per-tick look-ups of the account's working orders read the
+store's index rather than every order in it.
 """
 
 from __future__ import annotations
@@ -37,6 +45,9 @@ MAX_BACKOFF_S = 30.0
 """Longest wait between polls while the venue keeps failing."""
 RECONCILE_CONCURRENCY = 4
 """Order look-ups in flight at once when reconciling orders gone from the open list."""
+APPLY_SLICE = 250
+"""Reports applied to the store between two yields to the event loop (a slice of changed
+reports costs a few milliseconds; unchanged ones far less)."""
 DISCONNECT_AFTER_FAILURES = 3
 """Failed polls in a row after which the account is DISCONNECTED (before that: DEGRADED).
 
@@ -122,7 +133,7 @@ class VenuePoller:
         """Seconds to wait before the next tick, from working orders and failures."""
         if self.consecutive_failures:
             return min(self.fast_interval_s * 2.0**self.consecutive_failures, MAX_BACKOFF_S)
-        working = self.store.working_orders(self.client.venue, self.client.account)
+        working = self.store.has_working(self.client.venue, self.client.account)
         return self.fast_interval_s if working else self.slow_interval_s
 
     async def _run(self) -> None:
@@ -165,7 +176,10 @@ class VenuePoller:
         venue, account = self.client.venue, self.client.account
         sent_at = self.store.stamp()
         reports = await self.client.open_orders()
-        self.store.apply_reports(reports, observed_at=sent_at)
+        for start in range(0, len(reports), APPLY_SLICE):
+            if start:
+                await asyncio.sleep(0)  # let the GUI paint and the other venues run
+            self.store.apply_reports(reports[start : start + APPLY_SLICE], observed_at=sent_at)
         listed = {report.venue_order_id for report in reports}
         # An order worked by legs is looked up by its current leg's venue order id; one
         # with nothing working at the venue (synthetically paused) needs no look-up.

@@ -42,6 +42,7 @@ from gui.qt.charts import FillProgressChart
 from gui.qt.desk_flow import TicketFlow
 from gui.qt.errors import ErrorsView
 from gui.qt.fills import FillsView
+from gui.qt.lag_monitor import LoopLagLabel
 from gui.qt.ticket import TicketWidget
 from gui.qt.venue_status import VenueStatusBar
 from gui.venues.base import VenueCapabilities
@@ -145,6 +146,10 @@ class MainWindow(QMainWindow):
         # Rightmost in the status bar, after the bulk progress: one indicator per account.
         self.venue_status = VenueStatusBar(self.statusBar())
         self.statusBar().addPermanentWidget(self.venue_status)
+        # Then how late the GUI thread runs (issue 8, item 3): "loop 3 ms", max/p99 as tip.
+        self.loop_lag = LoopLagLabel(parent=self.statusBar())
+        self.lag_monitor = self.loop_lag.monitor
+        self.statusBar().addPermanentWidget(self.loop_lag)
         self._update_actions(self.blotter.selected_orders())
         self.resize(1500, 880)
         self.resizeDocks([self.ticket_dock], [270], Qt.Orientation.Horizontal)
