@@ -132,6 +132,14 @@ class RetryPolicy:
         )
 
 
+CANCEL_ATTEMPTS = 6
+"""Attempts in all for a cancel the venue answered 429 (otherwise the policy's
+`max_attempts`)."""
+CANCEL_MAX_WAIT_S = 60.0
+"""Longest wait a venue may ask for before a cancel is retried, in seconds (reads: the
+policy's `max_delay_s`); a KuCoin 429 asks for up to its 30 s window."""
+
+
 def should_retry(
     method: str,
     path: str,
@@ -161,17 +169,25 @@ def should_retry(
     if verb not in READ_METHODS and not idempotent:
         logger.info("not retrying %s %s: writes are never retried (%s)", verb, path, error)
         return False
-    if attempt >= policy.max_attempts:
+    # A cancel is what a trader needs most when a venue is struggling (the kill switch):
+    # told to come back later (429), it does, as long as the venue asks, up to a minute.
+    is_cancel = verb not in READ_METHODS
+    told_to_wait = is_cancel and isinstance(error, VenueRateLimited)
+    max_attempts = (
+        max(policy.max_attempts, CANCEL_ATTEMPTS) if told_to_wait else policy.max_attempts
+    )
+    max_wait_s = max(policy.max_delay_s, CANCEL_MAX_WAIT_S) if is_cancel else policy.max_delay_s
+    if attempt >= max_attempts:
         logger.warning("giving up on %s %s after %d attempts: %s", verb, path, attempt, error)
         return False
     delay_s = policy.delay_s(attempt, error)
-    if delay_s > policy.max_delay_s:
+    if delay_s > max_wait_s:
         logger.warning(
             "not retrying %s %s: venue asks to wait %.1f s (limit %.1f s): %s",
             verb,
             path,
             delay_s,
-            policy.max_delay_s,
+            max_wait_s,
             error,
         )
         return False
@@ -182,7 +198,7 @@ def should_retry(
         " (a cancel)" if verb not in READ_METHODS else "",
         delay_s,
         attempt + 1,
-        policy.max_attempts,
+        max_attempts,
         error,
     )
     return True

@@ -33,8 +33,11 @@ from gui.venues.registry import build_clients
 
 log = logging.getLogger("soak")
 
-SUBMIT_CONCURRENCY = 6
-"""Submits in flight at once."""
+SUBMIT_CONCURRENCY = 3
+"""Submits in flight at once per venue (a venue holding requests after a 429, KuCoin up
+to 30 s, must not hold the others up)."""
+KILL_SWITCH_PRESSES = 5
+"""Kill switch presses at the end at most, a minute apart, until nothing works."""
 ALGO_DURATION_S = 300
 """Window of the soak's algo orders, sandbox seconds (a few real seconds at soak speed)."""
 
@@ -74,20 +77,25 @@ async def run(args: argparse.Namespace) -> int:
     sent = {ticket.notes for ticket in state.tickets.values()}
     todo = [t for t in soak_tickets(service.accounts, args.orders) if t.notes not in sent]
     count = len(sent)
-    limit = asyncio.Semaphore(SUBMIT_CONCURRENCY)
+    limits = {venue: asyncio.Semaphore(SUBMIT_CONCURRENCY) for venue in service.accounts}
 
     async def submit(ticket: OrderTicket) -> None:
         nonlocal count
-        async with limit:
+        async with limits[ticket.venue]:
             await service.submit(ticket)
             count += 1
             emit("submitted", count=count)
 
     await asyncio.gather(*(submit(ticket) for ticket in todo))
     await until(lambda: not any(order.status in PENDING for order in store.orders()), 120)
-    outcome = await service.kill_switch(include_pinned=True)
-    emit("kill switch", summary=outcome.summary)
-    await until(lambda: all(order.is_terminal for order in store.orders()), 120)
+    # The trader presses the kill switch until nothing works (a venue that keeps answering
+    # 429 or 5xx can refuse a press); each press is one audit entry.
+    for press in range(1, KILL_SWITCH_PRESSES + 1):
+        outcome = await service.kill_switch(include_pinned=True)
+        emit("kill switch", press=press, summary=outcome.summary)
+        await until(lambda: all(order.is_terminal for order in store.orders()), 60)
+        if all(order.is_terminal for order in store.orders()):
+            break
     await journal.flush()
     for poller in pollers:
         await poller.stop()

@@ -268,3 +268,23 @@ def test_a_wait_the_venue_asked_for_is_never_shortened_by_jitter() -> None:
     assert policy.jittered_delay_s(1, unavailable, draw=0.999) == pytest.approx(0.2, abs=1e-3)
     assert policy.jittered_delay_s(1, unavailable, draw=0.0) == BASE_S
     assert policy.jittered_delay_s(1, unavailable, draw=0.999, asked_s=3.0) == 3.0
+
+
+def test_a_cancel_told_to_wait_waits_as_long_as_the_venue_asks_up_to_a_minute() -> None:
+    # A kill switch must not give up because KuCoin's 429 says "come back in 30 s".
+    from gui.domain.errors import VenueRateLimited
+    from gui.venues.retry import CANCEL_ATTEMPTS, RetryPolicy, should_retry
+
+    policy = RetryPolicy(max_attempts=3, max_delay_s=10.0)
+    asked_30 = VenueRateLimited("kucoin_futures", "Too Many Requests", 429, retry_after_s=30.0)
+    asked_90 = VenueRateLimited("kucoin_futures", "Too Many Requests", 429, retry_after_s=90.0)
+
+    assert should_retry("DELETE", "/api/v1/orders/1", asked_30, 1, policy, idempotent=True)
+    assert should_retry("DELETE", "/api/v1/orders/1", asked_30, 5, policy, idempotent=True)
+    assert not should_retry(
+        "DELETE", "/api/v1/orders/1", asked_30, CANCEL_ATTEMPTS, policy, idempotent=True
+    )
+    assert not should_retry("DELETE", "/api/v1/orders/1", asked_90, 1, policy, idempotent=True)
+    # A read keeps its own limits; a submit is never retried.
+    assert not should_retry("GET", "/api/v1/orders/1", asked_30, 1, policy)
+    assert not should_retry("POST", "/api/v1/orders", asked_30, 1, policy)
