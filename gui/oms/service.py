@@ -23,6 +23,7 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from decimal import Decimal
 
 from gui.domain.errors import (
     OrderDeskError,
@@ -252,7 +253,37 @@ class OrderService:
             self._answer_failed(client, client_order_id, exc, lost=lost)
         else:
             self.store.apply_report(report, client_order_id=client_order_id, observed_at=sent_at)
+            if report.fills is None and report.aggregate is None:
+                self._fetch_missing_fills(client, client_order_id)
         return self._submitted(ticket, client_order_id)
+
+    def _fetch_missing_fills(self, client: VenueClient, client_order_id: str) -> None:
+        """A submit answered with a filled quantity but no fills (a market order done at
+        once: ZenOTC, DFX): the poller never looks at a finished order again, so read it
+        by venue id now, which carries its fills."""
+        order = self.store.get(client_order_id)
+        if order is None or order.venue_order_id is None:
+            return
+        have = sum((fill.quantity for fill in self.store.fills(client_order_id)), Decimal(0))
+        if order.filled_qty <= have:
+            return
+        venue_order_id = order.venue_order_id
+
+        async def fetch() -> None:
+            for delay_s in resolve_delays_s():
+                asked_at = self.store.stamp()
+                try:
+                    report = await client.order(venue_order_id)
+                except VenueError as exc:
+                    log.info("fills of %s not read yet: %s", client_order_id, exc)
+                    await asyncio.sleep(delay_s)
+                    continue
+                self.store.apply_report(
+                    report, client_order_id=client_order_id, observed_at=asked_at
+                )
+                return
+
+        self._spawn(fetch())
 
     def _answer_failed(
         self, client: VenueClient, client_order_id: str, exc: VenueError, *, lost: bool
