@@ -8,18 +8,22 @@ others, native first:
 - cancel: the account's cancel-all (`cancel_all`) only when the scope really is everything
   on that account, i.e. every order the desk knows working there is one this action
   cancels (no pinned order left out, none already pending cancel, none awaiting its
-  submit's answer); else its batch cancel (`batch_cancel_limit` ids per request); else one
-  request per order within the account's concurrency bound.
+  submit's answer); else its batch cancel (`batch_cancel_limit` ids per request), else
+  one request per order within the account's concurrency bound, as `gui.oms.cancel_sender`
+  sends them: when the venue's limit would make batches wait, a pair the scope covers
+  whole goes in one request (`PairCancel`, DFX) and single cancels help.
 - pause/resume: Tread.fi's pause-all/resume-all (`pause_all`) when the scope is everything
   on the venue (those endpoints take no filter, so they act on every account of the token);
   else the per-order path of `OrderService`, synthetic where the venue has no native pause.
 
 Orders go to their pending status before any request is sent, so a second bulk action
-started meanwhile does not send them again. After a native request the account's open
-orders are read (and the orders gone from that list looked up one by one), so the blotter
-shows the venue's word when the action returns; an order the venue refused goes back to
-its previous status and its failure reaches the error pane with the order named. Pins
-(`Order.pinned`) matter to cancel only: pause and resume ignore them.
+started meanwhile does not send them again. After the requests the account's open orders
+are read once and the orders gone from that list looked up (`gui.oms.confirm`: at once
+where the venue's read limit allows, else in the background: the action does not wait
+for hundreds of rate-limited reads); an order the venue refused goes back to its previous
+status and its failure reaches the error pane with the order named. An account with a
+single order in the action keeps the one-order path: its request, then its own read.
+Pins (`Order.pinned`) matter to cancel only: pause and resume ignore them.
 """
 
 from __future__ import annotations
@@ -40,14 +44,24 @@ from gui.domain.orders import (
     OrderStatus,
     Side,
 )
+from gui.oms.cancel_sender import CancelSender, PairCancel, VenueWide
+from gui.oms.confirm import Confirmer
 from gui.oms.events import ErrorEvent, ErrorKind
 from gui.oms.synthetic import ActionResult
-from gui.venues.base import BatchCancel, VenueClient
+from gui.venues.base import VenueClient
 
 if TYPE_CHECKING:
     from gui.oms.service import OrderService
 
-__all__ = ["ACTIONS", "EVERYTHING", "BulkOutcome", "BulkProgress", "BulkRunner", "Scope"]
+__all__ = [
+    "ACTIONS",
+    "EVERYTHING",
+    "BulkOutcome",
+    "BulkProgress",
+    "BulkRunner",
+    "PairCancel",
+    "Scope",
+]
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +128,15 @@ class Scope:
             and self.pair is None
             and self.side is None
             and self.venue in (None, venue)
+        )
+
+    def covers_pair(self, venue: str, pair: str) -> bool:
+        """True when the scope is everything on `pair` at `venue` (no selection or side)."""
+        return (
+            self.client_order_ids is None
+            and self.side is None
+            and self.venue in (None, venue)
+            and (self.pair is None or self.pair.upper() == pair.upper())
         )
 
     def describe(self) -> str:
@@ -241,6 +264,7 @@ class BulkRunner:
     def __init__(self, service: OrderService) -> None:
         self._service = service
         self._store = service.store
+        self._confirm = Confirmer(service.store, service._limits, service._spawn)
 
     def orders_in_scope(self, scope: Scope, action: str) -> list[Order]:
         """The orders `action` would be sent for, in the store's order.
@@ -298,11 +322,14 @@ class BulkRunner:
         if action not in _APPLIES:
             raise ValueError(f"unknown bulk action {action!r}; expected one of {ACTIONS}")
         allowed = _APPLIES[action]
-        return [
-            order
-            for order in self._store.orders()
-            if order.status in allowed and scope.matches(order)
-        ]
+        ids = scope.client_order_ids
+        if ids is not None and len(ids) == 1:
+            # One order (a row's Cancel/Pause/Resume): no walk through the whole store.
+            found = self._store.get(next(iter(ids)))
+            candidates = [] if found is None else [found]
+        else:
+            candidates = self._store.orders()
+        return [order for order in candidates if order.status in allowed and scope.matches(order)]
 
     @staticmethod
     def _skips(scope: Scope, action: str, order: Order) -> bool:
@@ -328,8 +355,15 @@ class BulkRunner:
             else:
                 by_account.setdefault(key, []).append(order)
         for key, orders in by_account.items():
-            working = {order.client_order_id for order in self._store.working_orders(*key)}
-            covered = scope.covers_venue(key[0]) and working <= target_ids[key]
+            working = self._store.working_orders(*key)
+            covered = (
+                scope.covers_venue(key[0])
+                and {order.client_order_id for order in working} <= target_ids[key]
+            )
+            pairs = set()
+            client = service._clients[key]
+            if not (covered and client.capabilities.cancel_all) and isinstance(client, PairCancel):
+                pairs = _covered_pairs(scope, key[0], orders, working, target_ids[key])
             # Pending before anything is sent, and before this call returns: a bulk action
             # started meanwhile finds them pending and leaves them alone.
             previous: dict[str, OrderStatus] = {}
@@ -337,7 +371,7 @@ class BulkRunner:
                 service._legs.drop_ending(order)  # a cancel outranks a pause in flight
                 previous[order.client_order_id] = order.status
                 self._store.set_status(order.client_order_id, OrderStatus.PENDING_CANCEL)
-            jobs.append(self._cancel_account(key, orders, previous, covered, tracker))
+            jobs.append(self._cancel_account(key, orders, previous, covered, pairs, tracker))
         return jobs
 
     async def _cancel_account(
@@ -346,24 +380,35 @@ class BulkRunner:
         orders: list[Order],
         previous: dict[str, OrderStatus],
         covered: bool,
+        pairs: set[str],
         tracker: _Tracker,
     ) -> list[ActionResult]:
+        """Cancel one account's orders: cancel-all when `covered`, else their requests as
+        `CancelSender` sends them (a pair of `pairs` may go whole); then one reconciliation.
+        One order alone keeps the one-order path."""
         client = self._service._clients[key]
-        capabilities = client.capabilities
-        if capabilities.cancel_all and covered:
-            return await self._all(client, key, orders, previous, "cancel", tracker)
-        limit = capabilities.batch_cancel_limit
-        if limit > 0 and len(orders) > 1 and isinstance(client, BatchCancel):
-            return await self._batches(client, key, orders, previous, limit, tracker)
-        jobs = [
-            tracker.one(self._cancel_single(client, key, order, previous[order.client_order_id]))
-            for order in orders
-        ]
-        return [result for results in await asyncio.gather(*jobs) for result in results]
+        if client.capabilities.cancel_all and covered:
+            wide: list[VenueWide] = [(client.cancel_all, orders)]
+            return await self._venue_wide(client, key, wide, previous, "cancel", tracker)
+        if len(orders) == 1:
+            order = orders[0]
+            single = self._cancel_single(client, key, order, previous[order.client_order_id])
+            return await tracker.one(single)
+        sender = CancelSender(client, self._service._limits[key], pairs, tracker.count)
+        await sender.send(orders)
+        failed = {result.client_order_id for result in sender.results if not result.ok}
+        await self._confirm.reconcile(client, key, orders, previous, failed, _PENDING["cancel"])
+        results = self._wide_results(sender.wide, sender.wide_failures, previous, "cancel", tracker)
+        results.extend(
+            self._settled(result, sender.errors.get(result.client_order_id))
+            for result in sender.results
+        )
+        return results
 
     async def _cancel_single(
         self, client: VenueClient, key: Key, order: Order, previous: OrderStatus
     ) -> ActionResult:
+        """The one-order path: the request, then the order's own read (waiting its turn)."""
         service = self._service
         client_order_id = order.client_order_id
         assert order.venue_order_id is not None, "refused before"
@@ -376,45 +421,6 @@ class BulkRunner:
                 )
             await service._refresh(client, client_order_id, _PENDING["cancel"], None)
         return ActionResult(client_order_id, True)
-
-    async def _batches(
-        self,
-        client: VenueClient,
-        key: Key,
-        orders: list[Order],
-        previous: dict[str, OrderStatus],
-        size: int,
-        tracker: _Tracker,
-    ) -> list[ActionResult]:
-        assert isinstance(client, BatchCancel)
-        batch: BatchCancel = client
-        service = self._service
-
-        async def send(chunk: list[Order]) -> list[ActionResult]:
-            async with service._limits[key]:
-                try:
-                    answers = await batch.cancel_many(
-                        [order.venue_order_id or "" for order in chunk]
-                    )
-                except (VenueError, UnsupportedAction) as exc:
-                    errors.update({order.client_order_id: exc for order in chunk})
-                    results = [
-                        ActionResult(order.client_order_id, False, _message(exc)) for order in chunk
-                    ]
-                else:
-                    results = []
-                    for order in chunk:
-                        reason = answers.get(order.venue_order_id or "", "")
-                        results.append(ActionResult(order.client_order_id, not reason, reason))
-            tracker.count(results)
-            return results
-
-        errors: dict[str, VenueError | UnsupportedAction] = {}
-        chunks = [orders[start : start + size] for start in range(0, len(orders), size)]
-        results = [result for part in await asyncio.gather(*map(send, chunks)) for result in part]
-        failed = {result.client_order_id for result in results if not result.ok}
-        await self._reconcile(client, key, orders, previous, failed, _PENDING["cancel"])
-        return [self._settled(result, errors.get(result.client_order_id)) for result in results]
 
     def _settled(
         self, result: ActionResult, error: VenueError | UnsupportedAction | None
@@ -461,98 +467,86 @@ class BulkRunner:
                 previous[order.client_order_id] = order.status
                 self._store.set_status(order.client_order_id, _PENDING[action])
             client = service._clients[key]
-            jobs.append(self._all(client, key, orders, previous, action, tracker))
+            call = client.pause_all if action == "pause" else client.resume_all
+            jobs.append(self._venue_wide(client, key, [(call, orders)], previous, action, tracker))
         return jobs
 
     # -- shared ----------------------------------------------------------------------------------
 
-    async def _all(
+    async def _venue_wide(
         self,
         client: VenueClient,
         key: Key,
-        orders: list[Order],
+        wide: list[VenueWide],
         previous: dict[str, OrderStatus],
         action: str,
         tracker: _Tracker,
     ) -> list[ActionResult]:
-        """One venue-wide request (cancel/pause/resume all); each order's outcome is what
-        the venue shows afterwards (a pause-all of another account of the same token may
-        already have paused it, making this one's "nothing to pause" harmless)."""
-        call = {"cancel": client.cancel_all, "pause": client.pause_all}.get(
-            action, client.resume_all
-        )
-        failure: OrderDeskError | None = None
+        """Venue-wide requests (cancel/pause/resume all), then one reconciliation; each
+        order's outcome is what the venue shows afterwards (see `_wide_results`)."""
+        failures = await self._send_wide(key, wide, action)
+        orders = [order for _, group in wide for order in group]
+        await self._confirm.reconcile(client, key, orders, previous, set(), _PENDING[action])
+        return self._wide_results(wide, failures, previous, action, tracker)
+
+    async def _send_wide(
+        self, key: Key, wide: list[VenueWide], action: str
+    ) -> list[OrderDeskError | None]:
+        """Send each venue-wide request in turn; its failure, or None."""
+        failures: list[OrderDeskError | None] = []
         async with self._service._limits[key]:
-            try:
-                await call()
-            except (VenueError, UnsupportedAction) as exc:
-                failure = exc
-                log.info("%s-all on %s/%s failed: %s", action, *key, exc)
-        await self._reconcile(client, key, orders, previous, set(), _PENDING[action])
+            for call, _ in wide:
+                try:
+                    await call()
+                except (VenueError, UnsupportedAction) as exc:
+                    failures.append(exc)
+                    log.info("%s-all on %s/%s failed: %s", action, *key, exc)
+                else:
+                    failures.append(None)
+        return failures
+
+    def _wide_results(
+        self,
+        wide: list[VenueWide],
+        failures: list[OrderDeskError | None],
+        previous: dict[str, OrderStatus],
+        action: str,
+        tracker: _Tracker,
+    ) -> list[ActionResult]:
+        """Each order's outcome after venue-wide requests, from what the venue shows (a
+        pause-all of another account of the same token may already have paused it, making
+        this one's "nothing to pause" harmless)."""
         results: list[ActionResult] = []
-        for order in orders:
-            current = self._store.get(order.client_order_id)
-            status = OrderStatus.UNKNOWN if current is None else current.status
-            if failure is None and status in _REACHED[action]:
-                results.append(ActionResult(order.client_order_id, True))
-                continue
-            if status == _PENDING[action]:  # no word from the venue after a failure
-                self._store.set_status(order.client_order_id, previous[order.client_order_id])
-                status = previous[order.client_order_id]
-            if status in _REACHED[action]:
-                results.append(ActionResult(order.client_order_id, True))
-            elif failure is not None:
-                self._service._report(failure, order.client_order_id, action)
-                results.append(ActionResult(order.client_order_id, False, _message(failure)))
-            else:
-                reason = f"the venue still shows it {status} after {action}-all"
-                self._refused(order, action, reason)
-                results.append(ActionResult(order.client_order_id, False, reason))
-        tracker.count(results)
+        for (_, orders), failure in zip(wide, failures, strict=True):
+            part: list[ActionResult] = []
+            for order in orders:
+                part.append(self._wide_result(order, failure, previous, action))
+            tracker.count(part)
+            results.extend(part)
         return results
 
-    async def _reconcile(
+    def _wide_result(
         self,
-        client: VenueClient,
-        key: Key,
-        orders: list[Order],
+        order: Order,
+        failure: OrderDeskError | None,
         previous: dict[str, OrderStatus],
-        failed: set[str],
-        pending: OrderStatus,
-    ) -> None:
-        """Read the account's open orders, look up the orders gone from them, and send the
-        `failed` ones still `pending` back to their previous status."""
-        store = self._store
-        sent_at = store.stamp()
-        listed: set[str] | None = None
-        try:
-            reports = await client.open_orders()
-        except VenueError as exc:
-            log.info("open orders of %s/%s not read after a bulk action: %s", *key, exc)
-        else:
-            store.apply_reports(reports, observed_at=sent_at)
-            listed = {report.venue_order_id for report in reports}
-        limit = self._service._limits[key]
-
-        async def look_up(order: Order) -> None:
-            assert order.venue_order_id is not None
-            async with limit:
-                asked_at = store.stamp()
-                try:
-                    report = await client.order(order.venue_order_id)
-                except VenueError as exc:
-                    log.info("look-up of %s failed: %s", order.client_order_id, exc)
-                    return
-                store.apply_report(
-                    report, client_order_id=order.client_order_id, observed_at=asked_at
-                )
-
-        gone = [o for o in orders if listed is None or o.venue_order_id not in listed]
-        await asyncio.gather(*map(look_up, gone))
-        for client_order_id in failed:
-            current = store.get(client_order_id)
-            if current is not None and current.status == pending:
-                store.set_status(client_order_id, previous[client_order_id])
+        action: str,
+    ) -> ActionResult:
+        current = self._store.get(order.client_order_id)
+        status = OrderStatus.UNKNOWN if current is None else current.status
+        if failure is None and status in _REACHED[action]:
+            return ActionResult(order.client_order_id, True)
+        if status == _PENDING[action]:  # no word from the venue after a failure
+            self._store.set_status(order.client_order_id, previous[order.client_order_id])
+            status = previous[order.client_order_id]
+        if status in _REACHED[action]:
+            return ActionResult(order.client_order_id, True)
+        if failure is not None:
+            self._service._report(failure, order.client_order_id, action)
+            return ActionResult(order.client_order_id, False, _message(failure))
+        reason = f"the venue still shows it {status} after {action}-all"
+        self._refused(order, action, reason)
+        return ActionResult(order.client_order_id, False, reason)
 
     def _refused(self, order: Order, action: str, reason: str) -> None:
         self._service.errors.publish(
@@ -564,3 +558,16 @@ class BulkRunner:
 
 def _message(exc: OrderDeskError) -> str:
     return exc.venue_message if isinstance(exc, VenueError) else str(exc)
+
+
+def _covered_pairs(
+    scope: Scope, venue: str, orders: list[Order], working: list[Order], targets: set[str]
+) -> set[str]:
+    """Pairs (upper case) of `orders` a pair-wide cancel may cover (see `PairCancel`): the
+    scope covers the pair, and every working order the desk knows on it at this account is
+    a target."""
+    pairs = {order.pair.upper() for order in orders}
+    for order in working:
+        if order.client_order_id not in targets:
+            pairs.discard(order.pair.upper())
+    return {pair for pair in pairs if scope.covers_pair(venue, pair)}

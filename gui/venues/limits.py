@@ -18,6 +18,11 @@ leaves (`VenueHttp` does this), so the account as a whole stays under the venue'
 * A 429 (or a venue's rate-limit headers saying the quota is spent) holds every bucket of
   the account for the venue's time (`hold`), so the next requests wait too instead of
   earning more 429s.
+* Requests made inside `immediate_requests()` never wait: one that would (its bucket
+  empty, trader actions queued before it, or a hold) raises `RateLimitedNow` and is not
+  sent. A bulk action reads its orders' final state that way, so it returns once the venue
+  acknowledged every request instead of after hundreds of rate-limited reads (issue 8); the
+  reads that could not go at once follow in the background.
 """
 
 from __future__ import annotations
@@ -44,6 +49,22 @@ MAX_HOLD_S = 60.0
 """Longest hold a 429 can impose, seconds: a garbled header must not freeze an account."""
 
 _BACKGROUND: ContextVar[bool] = ContextVar("orderdesk_background_requests", default=False)
+_IMMEDIATE: ContextVar[bool] = ContextVar("orderdesk_immediate_requests", default=False)
+
+
+class RateLimitedNow(Exception):  # noqa: N818 (a signal, not a failure of the venue)
+    """A request made inside `immediate_requests()` would have waited for its account's
+    rate limit (or a 429 hold); nothing was sent. Deliberately not a `VenueError`: an
+    adapter that tolerates a failed secondary read must not swallow it.
+
+    Attributes:
+        retry_after_s: Seconds after which the same request could likely leave at once (the
+            hold's remainder, or the time its bucket takes to refill its cost).
+    """
+
+    def __init__(self, message: str, retry_after_s: float) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 @contextmanager
@@ -67,6 +88,28 @@ def background_requests() -> Iterator[None]:
 def in_background() -> bool:
     """True inside `background_requests()`."""
     return _BACKGROUND.get()
+
+
+@contextmanager
+def immediate_requests() -> Iterator[None]:
+    """Send the requests made inside only if they can leave at once.
+
+    A request whose bucket is empty (or that trader actions already wait for, or whose
+    account holds after a 429) raises `RateLimitedNow` instead of waiting, before anything
+    is sent. The mark follows the context like `background_requests()`.
+
+    Example:
+        with immediate_requests():
+            try:
+                report = await adapter.order(venue_order_id)
+            except RateLimitedNow:
+                ...  # read it later
+    """
+    token = _IMMEDIATE.set(True)
+    try:
+        yield
+    finally:
+        _IMMEDIATE.reset(token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +173,17 @@ class _Bucket:
             self._foreground -= 1
             if self._foreground == 0:
                 self._no_foreground.set()
+
+    async def take_now(self, cost: float) -> None:
+        """Take `cost` at once, or raise `RateLimitedNow` (nothing taken) when that would
+        mean waiting: the bucket lacks it, or trader actions already wait in it."""
+        amount = min(max(cost, 0.0), self.limit.burst)
+        if self._foreground or not self._limiter.has_capacity(amount):
+            raise RateLimitedNow(
+                f"{self.limit.source or 'rate limit'}: no capacity now",
+                max(amount, 1.0) / self.limit.rate_per_s,
+            )
+        await self._limiter.acquire(amount)  # has capacity: returns without suspending
 
     async def _take_background(self, amount: float) -> None:
         async with self._background_turn:  # one background request in the bucket at a time
@@ -228,7 +282,11 @@ class AccountLimiter:
 
         Raises:
             ValueError: The account has limits and none is called `bucket` (a bug).
+            RateLimitedNow: Inside `immediate_requests()`, when it would have to wait.
         """
+        if _IMMEDIATE.get():
+            await self._take_now(bucket, cost)
+            return
         honoured = await self._wait_hold()
         if not self._limits:
             return
@@ -239,6 +297,18 @@ class AccountLimiter:
         await self._bucket(bucket).take(cost, background=in_background())
         if self._hold_until > honoured:
             await self._wait_hold()  # a 429 seen while we queued holds us as well
+
+    async def _take_now(self, bucket: str, cost: float) -> None:
+        remaining_s = self.hold_remaining_s()
+        if remaining_s > 0:
+            raise RateLimitedNow(f"{self.venue} holds its requests after a 429", remaining_s)
+        if not self._limits:
+            return
+        if bucket not in self._limits:
+            raise ValueError(
+                f"{self.venue} has no rate-limit bucket {bucket!r}; it has {sorted(self._limits)}"
+            )
+        await self._bucket(bucket).take_now(cost)
 
     async def _wait_hold(self) -> float:
         # Returns the end of the hold it waited out (the current one when none).
