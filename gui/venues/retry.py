@@ -171,7 +171,7 @@ def should_retry(
         return False
     # A cancel is what a trader needs most when a venue is struggling (the kill switch):
     # told to come back later (429), it does, as long as the venue asks, up to a minute.
-    is_cancel = verb not in READ_METHODS
+    is_cancel = idempotent  # a cancel, or a read that is part of one (a cancel-all's listing)
     told_to_wait = is_cancel and isinstance(error, VenueRateLimited)
     max_attempts = (
         max(policy.max_attempts, CANCEL_ATTEMPTS) if told_to_wait else policy.max_attempts

@@ -285,6 +285,8 @@ def test_a_cancel_told_to_wait_waits_as_long_as_the_venue_asks_up_to_a_minute() 
         "DELETE", "/api/v1/orders/1", asked_30, CANCEL_ATTEMPTS, policy, idempotent=True
     )
     assert not should_retry("DELETE", "/api/v1/orders/1", asked_90, 1, policy, idempotent=True)
-    # A read keeps its own limits; a submit is never retried.
-    assert not should_retry("GET", "/api/v1/orders/1", asked_30, 1, policy)
+    # A read keeps its own limits unless it is part of a cancel (a cancel-all's listing);
+    # a submit is never retried.
+    assert not should_retry("GET", "/api/v1/orders", asked_30, 1, policy)
+    assert should_retry("GET", "/api/v1/orders", asked_30, 1, policy, idempotent=True)
     assert not should_retry("POST", "/api/v1/orders", asked_30, 1, policy)

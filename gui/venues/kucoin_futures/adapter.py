@@ -301,7 +301,7 @@ class KucoinFuturesAdapter(UnsupportedVerbs, ClosingContext):
         `DELETE /api/v1/stopOrders` for the untriggered stops."""
         active = await self._all_pages(
             lambda page: self._client.order_list(
-                "active", current_page=page, page_size=MAX_PAGE_SIZE
+                "active", current_page=page, page_size=MAX_PAGE_SIZE, for_cancel=True
             )
         )
         for symbol in sorted({order.symbol for order in active if order.symbol}):

@@ -56,9 +56,14 @@ class OrderReads:
         endpoint: str,
         params: dict[str, str],
         empty: object,
+        *,
+        for_cancel: bool = False,
     ) -> _T:
-        """`GET path` and validate its `data`, reading `data: null` as `empty` (`{}` or `[]`)."""
-        data = await self._transport.call("GET", path, endpoint=endpoint, params=params)
+        """`GET path` and validate its `data`, reading `data: null` as `empty` (`{}` or `[]`);
+        `for_cancel`: the read is part of a cancel, and is retried like one."""
+        data = await self._transport.call(
+            "GET", path, endpoint=endpoint, params=params, idempotent=for_cancel
+        )
         return parse_data(adapter, data or empty, f"GET {path}")
 
     # -- order reads ----------------------------------------------------------------------
@@ -74,6 +79,7 @@ class OrderReads:
         end_at_ms: int | None = None,
         current_page: int | None = None,
         page_size: int | None = None,
+        for_cancel: bool = False,
     ) -> wire.Page[wire.Order]:
         """One page of orders. `GET /api/v1/orders` (opId012, weight 2).
 
@@ -86,6 +92,8 @@ class OrderReads:
             end_at_ms: Created before, epoch ms.
             current_page: 1-based page.
             page_size: 1 to 1000 (venue default 50).
+            for_cancel: The listing is part of a cancel-all: retried like a cancel (told
+                to wait by a 429, it waits as long as the venue asks).
 
         Raises:
             ValueError: `status` is neither `active` nor `done`.
@@ -102,7 +110,9 @@ class OrderReads:
             currentPage=current_page,
             pageSize=page_size,
         )
-        return await self._get(_ORDER_PAGE, "/api/v1/orders", "order_list", params, {})
+        return await self._get(
+            _ORDER_PAGE, "/api/v1/orders", "order_list", params, {}, for_cancel=for_cancel
+        )
 
     async def stop_order_list(
         self,
