@@ -11,6 +11,8 @@ attaches the journal so everything after is recorded. Nothing is sent.
   backoff (`OrderService.resolve_lost_submit`), never sent again;
 - known to the venue: fetched by venue order id, so a status change or a fill that
   happened while the desk was closed lands (fills de-duplicated against the journal's);
+  so is a finished order whose fills fall short of its filled quantity (its fills were
+  to be read when the desk stopped);
 - no longer known by venue order id: one look-up by client order id before the order is
   declared gone (CANCELED on the desk, with a warning in the error pane naming it);
 - nothing working at the venue by the desk's own doing (synthetically paused): kept as
@@ -26,6 +28,7 @@ import gc
 import logging
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 
 from gui.domain.errors import VenueError, VenueNotFound
 from gui.domain.orders import Order, OrderStatus
@@ -103,6 +106,10 @@ async def reconcile(service: OrderService) -> ReconcileReport:
     resolving = 0
     for order in store.orders():
         if order.is_terminal:
+            if order.venue_order_id is not None and _fills_short(store, order):
+                # Finished, but its fills were not in yet when the desk stopped (a market
+                # order filled in its submit answer, fills read later): read them now.
+                by_account.setdefault((order.venue, order.account), []).append(order)
             continue
         if order.is_between_legs:
             _settle_between_legs(service, order)
@@ -167,8 +174,9 @@ async def _reconcile_account(
                 failed += 1
                 return
         if report is None:
-            _declare_gone(service, order)
-            gone += 1
+            if not order.is_terminal:
+                _declare_gone(service, order)
+                gone += 1
             return
         store.apply_report(report, client_order_id=order.client_order_id, observed_at=asked_at)
         if store.get(order.client_order_id) != order:
@@ -176,6 +184,12 @@ async def _reconcile_account(
 
     await asyncio.gather(*(one(order) for order in orders))
     return changed, gone, failed
+
+
+def _fills_short(store: OrderStore, order: Order) -> bool:
+    """The order's fills add up to less than its filled quantity."""
+    have = sum((fill.quantity for fill in store.fills(order.client_order_id)), Decimal(0))
+    return order.filled_qty > have
 
 
 def _declare_gone(service: OrderService, order: Order) -> None:

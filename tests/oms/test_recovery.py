@@ -220,3 +220,27 @@ async def test_trader_actions_land_in_the_audit_trail(venue: Venue, tmp_path: Pa
 def venue_order_count(venue: Venue) -> int:
     """Orders the emulator's market has ever been sent (its own book, not the desk's)."""
     return len(venue.engine.orders())
+
+
+@pytest.mark.asyncio
+async def test_a_finished_order_whose_fills_were_not_in_yet_gets_them_on_restart(
+    venue: Venue, tmp_path: Path
+) -> None:
+    first = venue.desk(tmp_path / "journal.sqlite3")
+    order = await first.service.submit(twap())
+    venue.clock.advance(60 * 60)
+    report = await first.adapter.order(order.venue_order_id or "")
+    # The desk learnt the order was filled, and died before it read the fills.
+    first.store.apply_report(
+        dataclasses.replace(report, fills=None), client_order_id=order.client_order_id
+    )
+    assert first.store.get(order.client_order_id).status == OrderStatus.FILLED  # type: ignore[union-attr]
+    assert first.store.fills(order.client_order_id) == []
+    await crash(first)
+
+    second = venue.desk(tmp_path / "journal.sqlite3", restored=True)
+    outcome = await reconcile(second.service)
+
+    assert outcome.checked == 1 and outcome.gone == 0
+    fills = second.store.fills(order.client_order_id)
+    assert sum(fill.quantity for fill in fills) == Decimal(1)
