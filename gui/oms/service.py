@@ -262,14 +262,14 @@ class OrderService:
             self._answer_failed(client, client_order_id, exc, lost=lost)
         else:
             self.store.apply_report(report, client_order_id=client_order_id, observed_at=sent_at)
-            if report.fills is None and report.aggregate is None:
-                self._fetch_missing_fills(client, client_order_id)
+            self._fetch_missing_fills(client, client_order_id)
         return self._submitted(ticket, client_order_id)
 
     def _fetch_missing_fills(self, client: VenueClient, client_order_id: str) -> None:
-        """A submit answered with a filled quantity but no fills (a market order done at
-        once: ZenOTC, DFX): the poller never looks at a finished order again, so read it
-        by venue id now, which carries its fills."""
+        """A submit answered with a filled quantity but fewer fills (a market order done at
+        once: ZenOTC, DFX, whose answer carries no fills or an empty list): the poller
+        never looks at a finished order again, so read it by venue id now, which carries
+        its fills. Nothing is read when the fills (or those derived from totals) add up."""
         order = self.store.get(client_order_id)
         if order is None or order.venue_order_id is None:
             return
