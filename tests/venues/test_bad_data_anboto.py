@@ -25,12 +25,9 @@ from gui.venues.wire_types import parse_answer
 from tests.venues.anboto.anboto_fakes import CREDENTIALS, FAST_CONFIG, load_resource
 from tests.venues.bad_data import (
     FUZZ,
-    FUZZ_ADAPTER,
-    NON_JSON_PAGES,
     Garbage,
     answer,
     check_domain,
-    check_verb_on_garbage,
     check_wire,
     dump,
     garbage_bodies,
@@ -170,33 +167,6 @@ CASES: dict[str, tuple[Verb, tuple[str, str]]] = {
     "order": (lambda a: a.order(ORDER_ID), ("GET", f"{PREFIX}/id")),
     "submit": (lambda a: a.submit(_ticket(), "od-1"), ("POST", f"{PREFIX}/create")),
 }
-
-
-@pytest.mark.parametrize("case", sorted(CASES))
-@FUZZ_ADAPTER
-@given(data=st.data())
-def test_each_verb_on_garbage_returns_clean_reports_or_raises_a_venue_error(
-    case: str, data: st.DataObject
-) -> None:
-    verb, target = CASES[case]
-    body = data.draw(garbage_bodies(ROUTES[target]), label="body")
-    garbage = Garbage(target, body, _valid)
-    must_fail = body in NON_JSON_PAGES
-    check_verb_on_garbage(_build, garbage, verb, " ".join(target), must_fail=must_fail)
-
-
-@pytest.mark.parametrize("case", sorted(CASES))
-@pytest.mark.parametrize("page", NON_JSON_PAGES[:3], ids=["502", "maintenance", "cloudflare"])
-def test_an_html_page_with_200_is_a_bad_response_naming_the_endpoint(
-    case: str, page: bytes
-) -> None:
-    verb, target = CASES[case]
-
-    with pytest.raises(VenueBadResponse) as caught:
-        run_verb(_build, Garbage(target, page, _valid), verb)
-
-    assert caught.value.endpoint == " ".join(target)
-    assert caught.value.venue == VENUE
 
 
 def test_an_order_without_side_or_symbol_is_a_bad_response_naming_the_endpoint() -> None:

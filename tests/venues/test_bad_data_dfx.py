@@ -25,11 +25,9 @@ from gui.venues.dfx.encoding import validate, validate_list
 from tests.venues.bad_data import (
     FUZZ,
     FUZZ_ADAPTER,
-    NON_JSON_PAGES,
     Garbage,
     answer,
     check_domain,
-    check_verb_on_garbage,
     dump,
     garbage_bodies,
     run_verb,
@@ -163,19 +161,6 @@ CASES: dict[str, tuple[Verb, tuple[str, str]]] = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-@FUZZ_ADAPTER
-@given(data=st.data())
-def test_each_verb_on_garbage_returns_clean_reports_or_raises_a_venue_error(
-    case: str, data: st.DataObject
-) -> None:
-    verb, target = CASES[case]
-    body = data.draw(garbage_bodies(ROUTES[target]), label="body")
-    garbage = Garbage(target, body, _valid)
-    must_fail = body in NON_JSON_PAGES
-    check_verb_on_garbage(_build, garbage, verb, " ".join(target), must_fail=must_fail)
-
-
 @FUZZ_ADAPTER
 @given(body=garbage_bodies(TRADES))
 def test_trades_that_cannot_be_read_leave_the_order_report_without_fills(body: bytes) -> None:
@@ -187,20 +172,6 @@ def test_trades_that_cannot_be_read_leave_the_order_report_without_fills(body: b
 
     assert report.venue_order_id == ORDER_ID
     check_domain(report)
-
-
-@pytest.mark.parametrize("case", sorted(CASES))
-@pytest.mark.parametrize("page", NON_JSON_PAGES[:3], ids=["502", "maintenance", "cloudflare"])
-def test_an_html_page_with_200_is_a_bad_response_naming_the_endpoint(
-    case: str, page: bytes
-) -> None:
-    verb, target = CASES[case]
-
-    with pytest.raises(VenueBadResponse) as caught:
-        run_verb(_build, Garbage(target, page, _valid), verb)
-
-    assert caught.value.endpoint == " ".join(target)
-    assert caught.value.venue == VENUE
 
 
 def test_the_raw_body_of_an_answer_that_is_no_envelope_is_logged(

@@ -23,12 +23,10 @@ from gui.venues.zenotc import ZenotcAdapter, parsing, wire
 from gui.venues.zenotc.config import VENUE
 from tests.venues.bad_data import (
     FUZZ,
-    FUZZ_ADAPTER,
     NON_JSON_PAGES,
     Garbage,
     answer,
     check_domain,
-    check_verb_on_garbage,
     check_wire,
     dump,
     garbage_bodies,
@@ -154,33 +152,6 @@ CASES: dict[str, tuple[Verb, tuple[str, str]]] = {
     "order/fills": (lambda a: a.order(ORDER_ID), FILLS_PATH),
     "submit": (lambda a: a.submit(_ticket(), "od-1"), ("POST", "/api/sdk/orders")),
 }
-
-
-@pytest.mark.parametrize("case", sorted(CASES))
-@FUZZ_ADAPTER
-@given(data=st.data())
-def test_each_verb_on_garbage_returns_clean_reports_or_raises_a_venue_error(
-    case: str, data: st.DataObject
-) -> None:
-    verb, target = CASES[case]
-    body = data.draw(garbage_bodies(ROUTES[target]), label="body")
-    garbage = Garbage(target, body, _valid)
-    must_fail = body in NON_JSON_PAGES
-    check_verb_on_garbage(_build, garbage, verb, " ".join(target), must_fail=must_fail)
-
-
-@pytest.mark.parametrize("case", sorted(CASES))
-@pytest.mark.parametrize("page", NON_JSON_PAGES[:3], ids=["502", "maintenance", "cloudflare"])
-def test_an_html_page_with_200_is_a_bad_response_naming_the_endpoint(
-    case: str, page: bytes
-) -> None:
-    verb, target = CASES[case]
-
-    with pytest.raises(VenueBadResponse) as caught:
-        run_verb(_build, Garbage(target, page, _valid), verb)
-
-    assert caught.value.endpoint == " ".join(target)
-    assert caught.value.venue == VENUE
 
 
 def test_fills_that_cannot_be_read_after_a_submit_leave_the_order_standing() -> None:
