@@ -19,6 +19,13 @@ work, no journal write). Reports are applied in slices of `APPLY_SLICE`, yieldin
 event loop between slices, so adopting or updating thousands of orders at once never holds
 the GUI thread for long; the per-tick look-ups of the account's working orders read the
 store's index rather than every order in it.
+
+Look-ups of orders gone from the open list (issue 5, long soak): each is read on its own,
+and one that fails (a 5xx, a garbled answer, a 429 hold) is logged and read again at the
+next tick without failing the tick, since the venue did answer the open-orders read. The
+orders are read least recently tried first, so under a venue that answers only a few
+requests between rate-limit holds (KuCoin holds an account up to 30 s after a 429) every
+order pending cancel gets its turn, rather than the same ones failing first each tick.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from datetime import datetime
 
 from gui.domain.errors import VenueError, VenueNotFound
@@ -94,6 +102,8 @@ class VenuePoller:
         self._task: asyncio.Task[None] | None = None
         self._state = VenueState.CONNECTING
         self._last_error = ""
+        self._tried_at: dict[str, float] = {}
+        """Venue order id -> monotonic time of its last look-up (only orders still gone)."""
 
     @property
     def state(self) -> VenueState:
@@ -191,21 +201,27 @@ class VenuePoller:
             and order.venue_order_id not in listed
             and self.store.command_mark(order.client_order_id) < sent_at
         ]
+        tried_at = self._tried_at
+        ids = [order.venue_order_id for order in gone if order.venue_order_id is not None]
+        self._tried_at = tried_at = {key: tried_at[key] for key in ids if key in tried_at}
+        ids.sort(key=lambda key: tried_at.get(key, 0.0))  # least recently tried first
         limit = asyncio.Semaphore(RECONCILE_CONCURRENCY)
 
         async def reconcile(venue_order_id: str) -> None:
             async with limit:
+                tried_at[venue_order_id] = time.monotonic()
                 asked_at = self.store.stamp()
                 try:
                     report = await self.client.order(venue_order_id)
                 except VenueNotFound:
                     log.warning("%s no longer knows order %s", venue, venue_order_id)
                     return
+                except VenueError as exc:  # read again next tick; the listing did answer
+                    log.info("%s: order %s not read this tick: %s", venue, venue_order_id, exc)
+                    return
                 self.store.apply_reports([report], observed_at=asked_at)
 
-        await asyncio.gather(
-            *(reconcile(order.venue_order_id) for order in gone if order.venue_order_id)
-        )
+        await asyncio.gather(*map(reconcile, ids))
 
     def _failed(self, message: str, kind: ErrorKind) -> None:
         self.consecutive_failures += 1

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 
-from gui.domain.errors import VenueTransportError
+from gui.domain import Order, OrderStatus, OrderTicket, Side, Strategy
+from gui.domain.errors import VenueTransportError, VenueUnavailable
 from gui.oms.events import ErrorEvent, ErrorKind, VenueHealth, VenueState
 from gui.oms.polling import DISCONNECT_AFTER_FAILURES, MAX_BACKOFF_S, VenuePoller
 from gui.oms.store import OrderStore
@@ -15,6 +19,8 @@ from gui.sandbox.engine import ManualClock, SandboxEngine
 from gui.sandbox.treadfi import DEMO_ACCOUNTS, DEMO_API_KEY, create_app
 from gui.venues.base import OrderReport
 from gui.venues.treadfi import TreadfiAdapter, TreadfiConfig
+
+T0 = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 
 
 class Switchable(httpx.AsyncBaseTransport):
@@ -152,3 +158,97 @@ async def test_a_single_failure_between_good_polls_never_disconnects() -> None:
     assert VenueState.DISCONNECTED not in {h.state for h in health}
     assert max(h.consecutive_failures for h in health) == 2
     assert health[-1].state == VenueState.OK
+
+
+class GoneOrdersVenue:
+    """A venue that lists no open orders and answers look-ups of the orders it was asked
+    to fail with a 5xx (`failing`), recording the order in which look-ups came."""
+
+    venue = "treadfi"
+    account = "desk-a"
+
+    def __init__(self, reports: dict[str, OrderReport]) -> None:
+        self.reports = reports
+        self.failing: set[str] = set()
+        self.asked: list[str] = []
+
+    async def open_orders(self) -> list[OrderReport]:
+        return []
+
+    async def order(self, venue_order_id: str) -> OrderReport:
+        self.asked.append(venue_order_id)
+        if venue_order_id in self.failing:
+            raise VenueUnavailable(self.venue, "Bad Gateway", 502)
+        return self.reports[venue_order_id]
+
+
+def _working_order(store: OrderStore, number: int) -> OrderReport:
+    """Put a working order in `store`; return the venue's report of it cancelled."""
+    ticket = OrderTicket("treadfi", "desk-a", "BTC-USDT", Side.BUY, Decimal("1"), Strategy.TWAP)
+    client_order_id = f"OD{number}"
+    store.add(Order.from_ticket(ticket, client_order_id, now=T0))
+    working = OrderReport(
+        venue="treadfi",
+        venue_order_id=f"V{number}",
+        client_order_id=client_order_id,
+        status=OrderStatus.WORKING,
+        venue_status="ACTIVE",
+        pair="BTC-USDT",
+        side=Side.BUY,
+        quantity=Decimal("1"),
+        filled_qty=Decimal("0"),
+        avg_fill_px=None,
+        account="desk-a",
+        updated_ts=T0,
+    )
+    store.apply_reports([working], observed_at=store.stamp())
+    return dataclasses.replace(working, status=OrderStatus.CANCELED, venue_status="CANCELLED")
+
+
+@pytest.mark.asyncio
+async def test_a_failed_look_up_is_read_again_first_next_tick_without_failing_the_poll() -> None:
+    # Arrange: three working orders the venue no longer lists; the look-up of V1 fails once.
+    store = OrderStore()
+    venue = GoneOrdersVenue({f"V{n}": _working_order(store, n) for n in (1, 2, 3)})
+    venue.failing = {"V1"}
+    poller = VenuePoller(venue, store)  # type: ignore[arg-type]  # a fake client
+    health: list[VenueHealth] = []
+    poller.health.subscribe(health.append)
+
+    # Act: the first tick reads all three; V1's read fails.
+    assert await poller.poll_once()
+
+    # Assert: the venue did answer, so the account stays OK; V2 and V3 are done, V1 still
+    # shows working until its read succeeds at the next tick.
+    assert health[-1].state == VenueState.OK
+    assert [store.get(f"OD{n}").status for n in (1, 2, 3)] == [  # type: ignore[union-attr]
+        OrderStatus.WORKING,
+        OrderStatus.CANCELED,
+        OrderStatus.CANCELED,
+    ]
+    venue.failing.clear()
+    venue.asked.clear()
+    assert await poller.poll_once()
+    assert venue.asked == ["V1"]
+    assert store.get("OD1").status == OrderStatus.CANCELED  # type: ignore[union-attr]
+
+
+@pytest.mark.asyncio
+async def test_gone_orders_are_read_least_recently_tried_first() -> None:
+    # Arrange: four gone orders whose reads all fail (a venue answering errors only).
+    store = OrderStore()
+    venue = GoneOrdersVenue({f"V{n}": _working_order(store, n) for n in (1, 2, 3, 4)})
+    venue.failing = {"V1", "V2", "V3", "V4"}
+    poller = VenuePoller(venue, store)  # type: ignore[arg-type]  # a fake client
+    assert await poller.poll_once()
+    first = list(venue.asked)
+
+    # Act: V3 and V4 were tried last; a tick where only the first two reads get through
+    # must start with the ones tried longest ago, so no order starves behind failing ones.
+    venue.asked.clear()
+    assert await poller.poll_once()
+
+    # Assert: the second tick's order is the first tick's order (each was tried once,
+    # earliest first), not a fixed store order that would always put V1 first.
+    assert sorted(first) == ["V1", "V2", "V3", "V4"]
+    assert venue.asked == first

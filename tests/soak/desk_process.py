@@ -38,6 +38,10 @@ SUBMIT_CONCURRENCY = 3
 to 30 s, must not hold the others up)."""
 KILL_SWITCH_PRESSES = 5
 """Kill switch presses at the end at most, a minute apart, until nothing works."""
+CONFIRM_WAIT_S = 300
+"""After the presses, how long the venues' word on orders still pending cancel is awaited:
+the kill switch was accepted, and each such order is finished only by its own report, read
+as the venue allows (under the soak's faults KuCoin answers a few reads per 30 s hold)."""
 ALGO_DURATION_S = 300
 """Window of the soak's algo orders, sandbox seconds (a few real seconds at soak speed)."""
 
@@ -96,6 +100,7 @@ async def run(args: argparse.Namespace) -> int:
         await until(lambda: all(order.is_terminal for order in store.orders()), 60)
         if all(order.is_terminal for order in store.orders()):
             break
+    await until(lambda: all(order.is_terminal for order in store.orders()), CONFIRM_WAIT_S)
     await journal.flush()
     for poller in pollers:
         await poller.stop()
