@@ -399,11 +399,14 @@ class BulkRunner:
         failed = {result.client_order_id for result in sender.results if not result.ok}
         await self._confirm.reconcile(client, key, orders, previous, failed, _PENDING["cancel"])
         results = self._wide_results(sender.wide, sender.wide_failures, previous, "cancel", tracker)
-        results.extend(
+        settled = [
             self._settled(result, sender.errors.get(result.client_order_id))
             for result in sender.results
+        ]
+        tracker.count(  # the accepted ones were counted as they came
+            now for now, sent in zip(settled, sender.results, strict=True) if not sent.ok
         )
-        return results
+        return results + settled
 
     async def _cancel_single(
         self, client: VenueClient, key: Key, order: Order, previous: OrderStatus
@@ -419,7 +422,7 @@ class BulkRunner:
                 return await service.action_failed(
                     exc, client, client_order_id, "cancel", _PENDING["cancel"], previous
                 )
-            await service._refresh(client, client_order_id, _PENDING["cancel"], None)
+            await service._refresh(client, client_order_id)
         return ActionResult(client_order_id, True)
 
     def _settled(
@@ -432,6 +435,12 @@ class BulkRunner:
         order = self._store.get(result.client_order_id)
         if order is not None and order.status == OrderStatus.CANCELED:
             return ActionResult(result.client_order_id, True, "already done at the venue")
+        if order is not None and order.status == OrderStatus.PENDING_CANCEL:
+            # No read got through (confirm.py): shown pending cancel, not working, until
+            # the poller reads the venue's word.
+            reason = f"outcome unknown ({result.message}); pending until the venue reports it"
+            self._service._report(OrderDeskError(reason), result.client_order_id, "cancel")
+            return ActionResult(result.client_order_id, False, reason)
         if error is not None:
             self._service._report(error, result.client_order_id, "cancel")
         elif order is not None:

@@ -66,7 +66,9 @@ class CancelSender:
         client: The account's client.
         limit: The account's bound on requests in flight.
         pairs: Pairs (upper case) a pair-wide cancel may cover.
-        count: Called with the results of each request that answers per order.
+        count: Called with the accepted results of each request that answers per order
+            (a failed one is counted by the caller once the venue's word settles it:
+            issue 6, item 3, progress counts each order once, with its outcome).
 
     Attributes:
         results: One result per order a batch or single request was for (ok: the venue
@@ -196,7 +198,7 @@ class CancelSender:
                 for order in chunk:
                     reason = answers.get(order.venue_order_id or "", "")
                     part.append(ActionResult(order.client_order_id, not reason, reason))
-        self._count(part)
+        self._count([result for result in part if result.ok])
         self.results.extend(part)
 
     async def _single(self, order: Order) -> None:
@@ -214,7 +216,8 @@ class CancelSender:
                 result = ActionResult(order.client_order_id, False, _message(exc))
             else:
                 result = ActionResult(order.client_order_id, True)
-        self._count([result])
+        if result.ok:
+            self._count([result])
         self.results.append(result)
 
 

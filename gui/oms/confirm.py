@@ -15,21 +15,32 @@ cancel within two (issue 8, profiled). Now:
   skips an order something else (a poll) has meanwhile seen finish. Until its look-up, such
   an order shows the pending status the action set: the venue accepted the request, and
   only its report moves the order on.
+
+An order whose own request failed is different (issue 6, item 3: the outcome per order is
+the venue's word). The failure may hide a cancel that landed: its answer was lost, or a
+retry was refused as "already cancelled" because the first attempt had landed. Such an
+order is read, waiting its turn and again with backoff while reads fail (`read_order`),
+before its outcome is settled: cancelled at the venue is done, still working is a failure
+named in the error pane. Only when no read gets through does it stay in its pending status
+with the outcome unknown, for the poller to settle; it is never shown back as working on a
+guess.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import random
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 
-from gui.domain.errors import VenueError
+from gui.domain.errors import VenueError, VenueRejected
 from gui.domain.orders import TERMINAL, Order, OrderStatus
 from gui.oms.store import OrderStore
 from gui.venues.base import VenueClient
 from gui.venues.http import RateLimitedNow, background_requests, immediate_requests
 
-__all__ = ["Confirmer"]
+__all__ = ["Confirmer", "read_order"]
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +98,14 @@ class Confirmer:
             listed = {report.venue_order_id for report in reports}
         gone = [o for o in orders if listed is None or o.venue_order_id not in listed]
         gone.sort(key=lambda order: order.client_order_id not in failed)  # refused ones first
-        later = await self._look_up_now(client, key, gone)
-        for client_order_id in failed:
+        answered = {o.client_order_id for o in orders if o not in gone}
+        later = await self._look_up_now(client, key, gone, answered)
+        # A failed request's outcome is the venue's word: read until it answers.
+        unsure = [o for o in gone if o.client_order_id in failed - answered]
+        read = await asyncio.gather(*(self._read_waiting(client, key, o) for o in unsure))
+        answered.update(o.client_order_id for o, ok in zip(unsure, read, strict=True) if ok)
+        later = [order for order in later if order.client_order_id not in failed]
+        for client_order_id in failed & answered:
             current = store.get(client_order_id)
             if current is not None and current.status == pending:
                 store.set_status(client_order_id, previous[client_order_id])
@@ -99,14 +116,16 @@ class Confirmer:
             self._spawn(self._look_up_later(client, later))
 
     async def _look_up_now(
-        self, client: VenueClient, key: Key, orders: Sequence[Order]
+        self, client: VenueClient, key: Key, orders: Sequence[Order], answered: set[str]
     ) -> list[Order]:
-        """Look the orders up; the ones that would wait for the rate limit are returned
-        (all are looked up, waiting, when there is only one)."""
+        """Look the orders up, adding the client order id of each one read to `answered`;
+        the ones that would wait for the rate limit are returned (all are looked up,
+        waiting, when there is only one)."""
         limit = self._limits[key]
         if len(orders) == 1:
             async with limit:
-                await self.look_up(client, orders[0])
+                if await self.look_up(client, orders[0]):
+                    answered.add(orders[0].client_order_id)
             return []
         deferred: set[str] = set()
 
@@ -114,7 +133,8 @@ class Confirmer:
             async with limit:
                 with immediate_requests():
                     try:
-                        await self.look_up(client, order)
+                        if await self.look_up(client, order):
+                            answered.add(order.client_order_id)
                     except RateLimitedNow:
                         deferred.add(order.client_order_id)
 
@@ -129,9 +149,13 @@ class Confirmer:
                     continue  # a poll saw it finish meanwhile
                 await self.look_up(client, order)
 
-    async def look_up(self, client: VenueClient, order: Order) -> None:
+    async def _read_waiting(self, client: VenueClient, key: Key, order: Order) -> bool:
+        """`read_order` for one order whose request failed, within the account's bound."""
+        return await read_order(self._store, client, order.client_order_id, limit=self._limits[key])
+
+    async def look_up(self, client: VenueClient, order: Order) -> bool:
         """Read one order by its venue order id and apply the report (a failed read is
-        logged: the next poll tries again).
+        logged: the next poll tries again). True when the venue answered.
 
         Raises:
             RateLimitedNow: Inside `immediate_requests()`, when the read would wait.
@@ -142,7 +166,66 @@ class Confirmer:
             report = await client.order(order.venue_order_id)
         except VenueError as exc:
             log.info("look-up of %s failed: %s", order.client_order_id, exc)
-            return
+            return False
         self._store.apply_report(
             report, client_order_id=order.client_order_id, observed_at=asked_at
         )
+        return True
+
+
+CONFIRM_DELAYS_S = (0.5, 1.0, 2.0, 4.0, 8.0)
+"""Waits between reads of an order whose action failed, while the reads fail (each read is
+itself retried by the venue client); about 15 s in all, with the client's own retries."""
+
+
+async def read_order(
+    store: OrderStore,
+    client: VenueClient,
+    client_order_id: str,
+    delays_s: Iterable[float] | None = None,
+    *,
+    limit: asyncio.Semaphore | None = None,
+) -> bool:
+    """Read one order by its venue order id until the venue answers, and apply the report.
+
+    Args:
+        store: The order store.
+        client: The order's venue account client.
+        client_order_id: The order.
+        delays_s: Seconds to wait before each further read while reads fail;
+            `CONFIRM_DELAYS_S` with +-20% jitter by default.
+        limit: The account's bound on requests in flight, held for each read (not while
+            waiting between reads).
+
+    Returns:
+        True once a report was applied; False when every read failed or the venue
+        refused the read (it does not know the order).
+    """
+    if delays_s is None:
+        delays_s = [d * random.uniform(0.8, 1.2) for d in CONFIRM_DELAYS_S]  # noqa: S311
+    waits = iter(delays_s)
+    while True:
+        order = store.get(client_order_id)
+        if order is None or order.venue_order_id is None:
+            return False
+        asked_at = store.stamp()
+        try:
+            async with limit if limit is not None else contextlib.nullcontext():
+                report = await client.order(order.venue_order_id)
+        except VenueRejected as exc:  # an answer, but no order to read: nothing to retry
+            log.info("read of %s refused: %s", client_order_id, exc)
+            return False
+        except VenueError as exc:
+            delay_s = next(waits, None)
+            log.info(
+                "read of %s failed (%s); %s",
+                client_order_id,
+                exc,
+                "giving up" if delay_s is None else f"again in {delay_s:.1f} s",
+            )
+            if delay_s is None:
+                return False
+            await asyncio.sleep(delay_s)
+            continue
+        store.apply_report(report, client_order_id=client_order_id, observed_at=asked_at)
+        return True

@@ -44,6 +44,7 @@ from gui.domain.orders import (
     utc_now,
 )
 from gui.oms.bulk import EVERYTHING, BulkOutcome, BulkProgress, BulkRunner, Scope
+from gui.oms.confirm import read_order
 from gui.oms.events import ErrorEvent, ErrorKind, Signal
 from gui.oms.journal import AuditEntry, Journal
 from gui.oms.legs import amendment_fields
@@ -672,7 +673,7 @@ class OrderService:
                 return await self.action_failed(
                     exc, client, client_order_id, action, pending, previous
                 )
-            await self._refresh(client, client_order_id, pending, fallback=None)
+            await self._refresh(client, client_order_id)
         return ActionResult(client_order_id, True)
 
     async def action_failed(
@@ -687,12 +688,21 @@ class OrderService:
         """A cancel, pause or resume request failed: read the order first, and report the
         failure only if the order did not end up where the action wanted it. (A cancel is
         retried after a timeout; when the first attempt had landed, the retry is refused as
-        "not found" or "already done", yet the order is cancelled: no failure to report.)"""
-        await self._refresh(client, client_order_id, pending, fallback=previous)
+        "not found" or "already done", yet the order is cancelled: no failure to report.)
+        The order is read until the venue answers (`confirm.read_order`); when no read gets
+        through, it stays in `pending` with its outcome unknown, for the poller to settle,
+        rather than shown back in `previous` on a guess (issue 6, item 3)."""
+        answered = await read_order(self.store, client, client_order_id)
         current = self.store.get(client_order_id)
         if current is not None and current.status in _GOALS.get(action, frozenset()):
             log.info("%s of %s: refused (%s) but done at the venue", action, client_order_id, exc)
             return ActionResult(client_order_id, True, "already done at the venue")
+        if current is not None and current.status == pending and not answered:
+            reason = f"outcome unknown ({_message(exc)}); pending until the venue reports it"
+            self._report(OrderDeskError(reason), client_order_id, action)
+            return ActionResult(client_order_id, False, reason)
+        if current is not None and current.status == pending:
+            self.store.set_status(client_order_id, previous)
         self._report(exc, client_order_id, action)
         return ActionResult(client_order_id, False, _message(exc))
 
@@ -731,20 +741,9 @@ class OrderService:
             return f"{order.venue} cannot amend orders"
         return None
 
-    async def _refresh(
-        self,
-        client: VenueClient,
-        client_order_id: str,
-        pending: OrderStatus,
-        fallback: OrderStatus | None,
-    ) -> None:
-        """Fetch the order after a request so the blotter shows the venue's own word.
-
-        Args:
-            pending: The status the request set.
-            fallback: The status before the request, when the venue refused it: if the
-                venue's answer leaves the order in `pending`, it goes back to `fallback`.
-        """
+    async def _refresh(self, client: VenueClient, client_order_id: str) -> None:
+        """Fetch the order after an accepted request so the blotter shows the venue's own
+        word (a failed read is logged; the poller reads it again)."""
         order = self.store.get(client_order_id)
         assert order is not None and order.venue_order_id is not None
         sent_at = self.store.stamp()
@@ -754,9 +753,6 @@ class OrderService:
             log.info("refresh of %s failed: %s", client_order_id, exc)
         else:
             self.store.apply_report(report, client_order_id=client_order_id, observed_at=sent_at)
-        current = self.store.get(client_order_id)
-        if fallback is not None and current is not None and current.status == pending:
-            self.store.set_status(client_order_id, fallback)
 
     # -- plumbing ----------------------------------------------------------------------------
 

@@ -546,21 +546,6 @@ def zenotc_drops() -> Iterator[Endpoints]:
     yield from faulty("zenotc:drop=0.5,seed=4")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Under lost answers the outcome is not the venue's word. (1) An order the venue "
-    "cancelled is reported failed: a cancel whose answer was dropped is retried and the "
-    "retry gets 409 'Order cannot be cancelled: it is cancelled', or the retries run out "
-    "(RemoteProtocolError); the read that follows fails or still shows it pending, so "
-    "OrderService.action_failed / BulkRunner._settled (gui/oms/service.py, bulk.py) report "
-    "'cancel failed' and count it failed, though the books and, a poll later, the blotter "
-    "show it CANCELED (most of the ZenOTC orders here). (2) The progress is counted before "
-    "_settled turns a failure into done, so the last progress line ('3 done / 5 failed') "
-    "disagrees with the outcome ('4 done, 4 failed'). Fix: treat a 409 'already "
-    "cancelled' (and a cancel whose outcome is unknown) as pending, not failed, until the "
-    "venue's word is read (retry the read, or leave it to the poller and count it done "
-    "then); count progress once per order with its settled result.",
-)
 def test_what_a_cancel_reports_under_lost_answers_is_the_venues_word(
     qasync_loop: Any, qtbot: Any, zenotc_drops: Endpoints, tmp_path: Path
 ) -> None:
