@@ -20,6 +20,11 @@ event loop between slices, so adopting or updating thousands of orders at once n
 the GUI thread for long; the per-tick look-ups of the account's working orders read the
 store's index rather than every order in it.
 
+Finished orders whose fills fell short of their filled quantity (the fills were not read
+when the order finished: a market order done in its submit answer, a trades read refused
+by a rate limit) are read by the same look-ups until their fills add up (the store keeps
+them in an index per account, `OrderStore.fills_short`).
+
 Look-ups of orders gone from the open list (issue 5, long soak): each is read on its own,
 and one that fails (a 5xx, a garbled answer, a 429 hold) is logged and read again at the
 next tick without failing the tick, since the venue did answer the open-orders read. The
@@ -56,6 +61,9 @@ RECONCILE_CONCURRENCY = 4
 APPLY_SLICE = 250
 """Reports applied to the store between two yields to the event loop (a slice of changed
 reports costs a few milliseconds; unchanged ones far less)."""
+MAX_FILL_READS = 10
+"""Reads of a finished order whose fills fall short before the poller stops asking (a
+venue whose trades never add up to its filled total must not cost a read every tick)."""
 DISCONNECT_AFTER_FAILURES = 3
 """Failed polls in a row after which the account is DISCONNECTED (before that: DEGRADED).
 
@@ -103,6 +111,8 @@ class VenuePoller:
         self._state = VenueState.CONNECTING
         self._last_error = ""
         self._tried_at: dict[str, float] = {}
+        self._fill_reads: dict[str, int] = {}
+        """Client order id -> reads of a finished order whose fills fell short."""
         """Venue order id -> monotonic time of its last look-up (only orders still gone)."""
 
     @property
@@ -143,8 +153,9 @@ class VenuePoller:
         """Seconds to wait before the next tick, from working orders and failures."""
         if self.consecutive_failures:
             return min(self.fast_interval_s * 2.0**self.consecutive_failures, MAX_BACKOFF_S)
-        working = self.store.has_working(self.client.venue, self.client.account)
-        return self.fast_interval_s if working else self.slow_interval_s
+        venue, account = self.client.venue, self.client.account
+        busy = self.store.has_working(venue, account) or self.store.has_fills_short(venue, account)
+        return self.fast_interval_s if busy else self.slow_interval_s
 
     async def _run(self) -> None:
         while True:
@@ -201,8 +212,30 @@ class VenuePoller:
             and order.venue_order_id not in listed
             and self.store.command_mark(order.client_order_id) < sent_at
         ]
+        # Finished orders whose fills fell short (unread when they finished) are read the
+        # same way, until their fills add up or `MAX_FILL_READS` reads did not bring them.
+        reads = {
+            order.client_order_id: self._fill_reads.get(order.client_order_id, 0)
+            for order in self.store.fills_short(venue, account)
+        }
+        self._fill_reads = reads  # only orders still short: bounded
+        short = [
+            order
+            for order in self.store.fills_short(venue, account)
+            if reads[order.client_order_id] < MAX_FILL_READS
+        ]
+        for order in short:
+            reads[order.client_order_id] += 1
+            if reads[order.client_order_id] == MAX_FILL_READS:
+                log.warning(
+                    "%s: fills of %s still short of its filled quantity after %d reads; "
+                    "no more reads",
+                    venue,
+                    order.client_order_id,
+                    MAX_FILL_READS,
+                )
         tried_at = self._tried_at
-        ids = [order.venue_order_id for order in gone if order.venue_order_id is not None]
+        ids = [order.venue_order_id for order in gone + short if order.venue_order_id is not None]
         self._tried_at = tried_at = {key: tried_at[key] for key in ids if key in tried_at}
         ids.sort(key=lambda key: tried_at.get(key, 0.0))  # least recently tried first
         limit = asyncio.Semaphore(RECONCILE_CONCURRENCY)

@@ -63,6 +63,8 @@ from gui.venues.base import OrderReport
 
 log = logging.getLogger(__name__)
 
+_ZERO = Decimal(0)
+
 
 class OrderStore:
     """Orders keyed by client order id, with their fills.
@@ -93,6 +95,11 @@ class OrderStore:
         # while the order is still that very object, the same report again is a no-op.
         # Working orders only, and only when a second merge would surely change nothing.
         self._settled: dict[str, tuple[OrderReport, Order]] = {}
+        # (venue, account) -> client order ids of finished orders whose fills add up to less
+        # than their filled quantity (fills unread when the order finished: a market order
+        # done in its submit answer, a trades read refused by a rate limit). The poller reads
+        # them again until their fills are in (`fills_short`).
+        self._short: dict[tuple[str, str], dict[str, None]] = {}
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -149,6 +156,16 @@ class OrderStore:
             and (venue is None or order.venue == venue)
             and (account is None or order.account == account)
         ]
+
+    def fills_short(self, venue: str, account: str) -> list[Order]:
+        """The account's finished orders whose fills add up to less than their filled
+        quantity, oldest first (an index: no walk through the store)."""
+        ids = self._short.get((venue, account), {})
+        return [self._orders[client_order_id] for client_order_id in ids]
+
+    def has_fills_short(self, venue: str, account: str) -> bool:
+        """Whether the account has a finished order whose fills fall short."""
+        return bool(self._short.get((venue, account)))
 
     def has_working(self, venue: str, account: str) -> bool:
         """Whether the venue account has a non-terminal order (O(1))."""
@@ -425,6 +442,8 @@ class OrderStore:
                 settled[updated.client_order_id] = (report, updated)
             else:
                 settled.pop(updated.client_order_id, None)
+            if updated.status in TERMINAL:
+                self._track_short(updated)
         if changed or new_fills:
             self.changed.publish(StoreChange(orders=tuple(changed), fills=tuple(new_fills)))
         return changed
@@ -448,6 +467,15 @@ class OrderStore:
                 self._by_venue_id[(order.venue, leg.venue_order_id)] = order.client_order_id
             if leg.client_order_id != order.client_order_id:
                 self._by_leg_id[leg.client_order_id] = order.client_order_id
+
+    def _track_short(self, order: Order) -> None:
+        """File a finished order under `_short` while its fills fall short."""
+        account = (order.venue, order.account)
+        have = sum((fill.quantity for fill in self._fills.get(order.client_order_id, ())), _ZERO)
+        if order.venue_order_id is not None and order.filled_qty > have:
+            self._short.setdefault(account, {})[order.client_order_id] = None
+        elif (short := self._short.get(account)) is not None:
+            short.pop(order.client_order_id, None)
 
     def _put_all(self, by_id: dict[str, Order]) -> None:
         # `_put` for every order of an empty store at once (start-up: 100,000 orders), the

@@ -13,11 +13,11 @@ import pytest
 from gui.domain import Order, OrderStatus, OrderTicket, Side, Strategy
 from gui.domain.errors import VenueTransportError, VenueUnavailable
 from gui.oms.events import ErrorEvent, ErrorKind, VenueHealth, VenueState
-from gui.oms.polling import DISCONNECT_AFTER_FAILURES, MAX_BACKOFF_S, VenuePoller
+from gui.oms.polling import DISCONNECT_AFTER_FAILURES, MAX_BACKOFF_S, MAX_FILL_READS, VenuePoller
 from gui.oms.store import OrderStore
 from gui.sandbox.engine import ManualClock, SandboxEngine
 from gui.sandbox.treadfi import DEMO_ACCOUNTS, DEMO_API_KEY, create_app
-from gui.venues.base import OrderReport
+from gui.venues.base import FillReport, OrderReport
 from gui.venues.treadfi import TreadfiAdapter, TreadfiConfig
 
 T0 = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -252,3 +252,59 @@ async def test_gone_orders_are_read_least_recently_tried_first() -> None:
     # earliest first), not a fixed store order that would always put V1 first.
     assert sorted(first) == ["V1", "V2", "V3", "V4"]
     assert venue.asked == first
+
+
+@pytest.mark.asyncio
+async def test_a_finished_order_whose_fills_were_not_read_is_read_until_they_are_in() -> None:
+    # Arrange: the venue reports a market order filled but its trades unread (DFX: the
+    # trades read was refused by a rate limit), so the desk has no fill for it.
+    store = OrderStore()
+    filled = dataclasses.replace(
+        _working_order(store, 1),
+        status=OrderStatus.FILLED,
+        venue_status="FILLED",
+        filled_qty=Decimal("1"),
+        avg_fill_px=Decimal("100"),
+        fills=None,
+    )
+    store.apply_reports([filled], observed_at=store.stamp())
+    assert store.get("OD1").status == OrderStatus.FILLED  # type: ignore[union-attr]
+    assert store.fills("OD1") == [] and store.has_fills_short("treadfi", "desk-a")
+    fill = FillReport("T1", Decimal("1"), Decimal("100"), T0)
+    venue = GoneOrdersVenue({"V1": dataclasses.replace(filled, fills=(fill,))})
+    venue.failing = {"V1"}
+    poller = VenuePoller(venue, store)  # type: ignore[arg-type]  # a fake client
+
+    # Act: the first read fails, the second brings the trades.
+    assert await poller.poll_once()
+    assert store.fills("OD1") == []
+    venue.failing.clear()
+    assert await poller.poll_once()
+
+    # Assert: the fill is in, and the order is not read again.
+    assert [f.fill_id for f in store.fills("OD1")] == ["T1"]
+    assert not store.has_fills_short("treadfi", "desk-a")
+    venue.asked.clear()
+    assert await poller.poll_once()
+    assert venue.asked == []
+
+
+@pytest.mark.asyncio
+async def test_fills_that_never_add_up_stop_costing_reads() -> None:
+    store = OrderStore()
+    filled = dataclasses.replace(
+        _working_order(store, 1),
+        status=OrderStatus.FILLED,
+        venue_status="FILLED",
+        filled_qty=Decimal("1"),
+        avg_fill_px=Decimal("100"),
+        fills=(),
+    )
+    store.apply_reports([filled], observed_at=store.stamp())
+    venue = GoneOrdersVenue({"V1": filled})  # a venue whose trades never show
+    poller = VenuePoller(venue, store)  # type: ignore[arg-type]  # a fake client
+
+    for _ in range(MAX_FILL_READS + 3):
+        assert await poller.poll_once()
+
+    assert venue.asked == ["V1"] * MAX_FILL_READS
