@@ -1,8 +1,12 @@
 """Composition root: arguments, QApplication, the qasync loop and the wiring; nothing else.
 
-`orderdesk` opens the desk on the embedded sandbox (started as a child process);
-`orderdesk --accounts FILE` trades the live accounts of a TOML file instead, their secrets
-from the OS keyring (gui/oms/accounts.py); `orderdesk --screenshot FILE --demo-orders N`
+`orderdesk` trades the live accounts of `accounts.toml` in the user's config directory
+(written by Settings > Accounts…, gui/oms/account_book.py) when it has any, else opens the
+desk on the embedded sandbox (started as a child process), marked SANDBOX in the title and
+the status bar; `orderdesk --sandbox` always opens the sandbox; `orderdesk --accounts FILE`
+trades the live accounts of that TOML file, their secrets from the OS keyring
+(gui/oms/accounts.py); `orderdesk --version` prints the version;
+`orderdesk --screenshot FILE --demo-orders N`
 submits N demo orders through the same service the ticket uses, waits until each has a
 fill, saves a PNG of the window, exits 0. The log goes to stderr and to
 `<data-dir>/orderdesk.log`, with every credential masked (gui/oms/redaction.py).
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.metadata
 import logging
 import logging.handlers
 import os
@@ -27,13 +32,19 @@ import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from gui.oms.account_book import (
+    AccountBook,
+    SandboxAccount,
+    default_accounts_path,
+    endpoints_for_accounts,
+    has_live_accounts,
+)
 from gui.oms.accounts import (
     NO_KEYRING_MESSAGE,
     SECRETS_FILE_ENV,
     AccountsError,
     Keychain,
     endpoint_secrets,
-    endpoints_from_accounts,
     load_accounts,
     load_session_secrets,
 )
@@ -46,9 +57,11 @@ from gui.oms.recovery import reconcile, restore
 from gui.oms.redaction import install_redaction
 from gui.oms.service import OrderService
 from gui.oms.store import OrderStore
+from gui.qt.accounts_menu import install_accounts_menu
 from gui.qt.bridge import DeskBridge
 from gui.qt.gc_guard import GarbageCollectorGuard
 from gui.qt.main_window import MainWindow
+from gui.qt.sandbox_badge import install_sandbox_badge, set_mode_title
 from gui.qt.theme import apply_theme
 from gui.sandbox.process import SandboxProcess
 from gui.venues.base import VenueClient
@@ -182,11 +195,20 @@ def open_journal(data_dir: Path, *, sandbox: bool) -> Journal:
     return Journal.in_data_dir(folder)
 
 
+def desk_version() -> str:
+    """OrderDesk's version from the installed package's metadata ("unknown" without it)."""
+    try:
+        return importlib.metadata.version("orderdesk")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """The `orderdesk` command line."""
     parser = argparse.ArgumentParser(
         prog="orderdesk", description="OrderDesk order-management desk"
     )
+    parser.add_argument("--version", action="version", version=f"OrderDesk {desk_version()}")
     parser.add_argument("--screenshot", metavar="FILE", help="save a PNG of the desk and exit")
     parser.add_argument(
         "--demo-orders",
@@ -212,12 +234,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="FILE",
         help="layout settings file (default: the user's config folder)",
     )
-    parser.add_argument(
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
         "--accounts",
         metavar="FILE",
         type=Path,
         help="trade the live accounts in this TOML file (secrets from the OS keyring) "
-        "instead of starting the sandbox",
+        f"instead of {default_accounts_path()}",
+    )
+    mode.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="trade the embedded sandbox (simulated venues) even when live accounts exist",
     )
     parser.add_argument(
         "--data-dir",
@@ -280,13 +308,27 @@ def live_endpoints(accounts_path: Path, keychain: Keychain) -> dict[str, dict[st
     session = load_session_secrets(Path(secrets_path)) if secrets_path else None
     if session is not None:
         log.info("secrets for this run only from %s (%s)", secrets_path, SECRETS_FILE_ENV)
-    endpoints = endpoints_from_accounts(accounts, keychain, session)
+    endpoints = endpoints_for_accounts(accounts, keychain, session)
     log.info(
         "live accounts from %s: %s",
         accounts_path,
         ", ".join(f"{venue}/{name}" for venue, e in endpoints.items() for name in e["accounts"]),
     )
     return endpoints
+
+
+def sandbox_accounts(endpoints: Mapping[str, Mapping[str, Any]] | None) -> list[SandboxAccount]:
+    """The sandbox's accounts for the accounts dialog: from the running sandbox's endpoints,
+    or (`None`: the sandbox is not running) from its venue registry, without base URLs."""
+    if endpoints is None:
+        from gui.sandbox.venue_registry import VENUES  # the emulators: only when asked
+
+        endpoints = {venue: {"accounts": spec.accounts} for venue, spec in VENUES.items()}
+    return [
+        SandboxAccount(name, venue, str(endpoint.get("base_url", "")))
+        for venue, endpoint in endpoints.items()
+        for name in endpoint["accounts"]
+    ]
 
 
 async def submit_demo_orders(desk: Desk, count: int) -> list[str]:
@@ -340,13 +382,23 @@ async def _run(app: QApplication, args: argparse.Namespace) -> int:
     keychain = Keychain()
     keyring_available = keychain.available()
     sandbox: SandboxProcess | None = None
+    accounts_path: Path = args.accounts or default_accounts_path()
+    endpoints: dict[str, dict[str, Any]] | None = None
+    unusable: str | None = None  # why the config folder's accounts were not traded
     if args.accounts is not None:
         try:
             endpoints = live_endpoints(args.accounts, keychain)
         except AccountsError as exc:
             log.error("%s", exc)
             return EXIT_CONFIG_ERROR
-    else:
+    elif not args.sandbox and has_live_accounts(accounts_path):
+        try:
+            endpoints = live_endpoints(accounts_path, keychain)
+        except AccountsError as exc:
+            # Started from a menu, the desk should open: on the sandbox, saying why.
+            unusable = f"{exc}; running the sandbox instead (Settings > Accounts…)"
+            log.error("%s", unusable)
+    if endpoints is None:
         sandbox = SandboxProcess(seed=args.seed, speed=args.speed, faults=args.faults)
         endpoints = await sandbox.start()
     # The sandbox's demo credentials are credentials like any other.
@@ -357,6 +409,16 @@ async def _run(app: QApplication, args: argparse.Namespace) -> int:
     journal = open_journal(args.data_dir, sandbox=sandbox is not None)
     desk = build_desk(endpoints, settings, journal=journal)
     install_excepthook(desk.bridge)
+    if sandbox is not None:
+        install_sandbox_badge(desk.window)
+    else:
+        set_mode_title(desk.window, sandbox=False)
+    served = endpoints if sandbox is not None else None
+    install_accounts_menu(
+        desk.window, AccountBook(accounts_path, keychain), lambda: sandbox_accounts(served)
+    )
+    if unusable is not None:
+        desk.bridge.on_error(ErrorEvent(unusable, ErrorKind.WARNING))
     if not keyring_available and sandbox is None:
         log.warning("%s", NO_KEYRING_MESSAGE)
         desk.bridge.on_error(ErrorEvent(NO_KEYRING_MESSAGE, ErrorKind.WARNING))

@@ -46,6 +46,7 @@ __all__ = [
     "Keychain",
     "KeychainError",
     "MissingSecretError",
+    "base_url_problem",
     "endpoint_secrets",
     "endpoints_from_accounts",
     "entry_name",
@@ -72,13 +73,14 @@ VENUE_OPTIONS: dict[str, dict[str, tuple[str | None, tuple[str, ...]]]] = {
     "treadfi": {},
     "kucoin_futures": {"key_version": ("2", ("1", "2", "3"))},
     "zenotc": {},
-    "anboto": {"signing": ("hmac", ("hmac", "rsa"))},
+    "anboto": {"signing": ("hmac", ("hmac", "rsa")), "header_style": ("anboto", ("anboto", "x"))},
     "dfx": {"account_id": (None, ())},
 }
 """Venue -> non-secret field -> (default, allowed values). A None default means required;
 no allowed values means any non-empty text. KuCoin `key_version` (notes §6.2), Anboto
-`signing` (system-generated HMAC key or self-generated RSA key, notes §1.2), DFX `account_id`
-(the sub-account every order call names, notes §2.6)."""
+`signing` (system-generated HMAC key or self-generated RSA key, notes §1.2) and `header_style`
+(`ANBOTO-*` headers of the reference doc, or the `X-*` signing of the official examples,
+gui/venues/anboto/config.py), DFX `account_id` (the sub-account every order call names)."""
 
 _ACCOUNT_TABLE = "account"
 _BASE_FIELDS = ("name", "venue", "base_url")
@@ -245,7 +247,7 @@ def _parse_account(table: Mapping[str, Any], index: int, at: _Locator) -> Accoun
                 f"for {venue} (allowed: {allowed})"
             )
     base_url = text_field("base_url", table["base_url"])
-    problem = _base_url_problem(base_url)
+    problem = base_url_problem(base_url)
     if problem is not None:
         raise AccountsError(f"{at.field(index, 'base_url')}: account {account_name!r}: {problem}")
     options: dict[str, str] = {}
@@ -267,8 +269,11 @@ def _parse_account(table: Mapping[str, Any], index: int, at: _Locator) -> Accoun
     return AccountConfig(account_name, venue, base_url.rstrip("/"), options, at.table(index))
 
 
-def _base_url_problem(base_url: str) -> str | None:
-    # TLS always on for live venues (issue 5 item 8): plain HTTP only to this machine.
+def base_url_problem(base_url: str) -> str | None:
+    """Why `base_url` cannot be a live account's base URL, or None when it can.
+
+    TLS always on for live venues (issue 5 item 8): `https://`, plain `http://` only to a
+    loopback host (a local sandbox); no query or fragment."""
     parts = urlsplit(base_url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         return f"base_url must be an https:// URL, got {base_url!r}"

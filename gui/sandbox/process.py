@@ -10,10 +10,25 @@ import asyncio
 import json
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 START_TIMEOUT_S = 30.0
 """Longest wait for the sandbox's JSON line, in seconds."""
+
+
+def sandbox_command() -> list[str]:
+    """The command that starts the sandbox server, without its options.
+
+    Returns:
+        `[sys.executable, "-m", "gui.sandbox.server"]` from a Python installation; in a
+        PyInstaller bundle (`sys.frozen`), where `sys.executable` is the desk itself, the
+        bundle's `orderdesk-sandbox` executable next to it (`packaging/orderdesk.spec`).
+    """
+    if getattr(sys, "frozen", False):
+        suffix = ".exe" if sys.platform == "win32" else ""
+        return [str(Path(sys.executable).with_name(f"orderdesk-sandbox{suffix}"))]
+    return [sys.executable, "-m", "gui.sandbox.server"]
 
 
 class SandboxProcess:
@@ -39,9 +54,7 @@ class SandboxProcess:
                 on stderr) or printed no JSON line within START_TIMEOUT_S.
         """
         command = [
-            sys.executable,
-            "-m",
-            "gui.sandbox.server",
+            *sandbox_command(),
             "--port",
             "0",
             "--seed",

@@ -61,7 +61,7 @@ def test_accounts_file_gives_venue_options_with_defaults(tmp_path: Path) -> None
     assert (main.venue, main.options) == ("kucoin_futures", {"key_version": "3"})
     assert main.source == f"{path} line 2"
     assert (spot.base_url, spot.options) == ("https://api.dfx.hk", {"account_id": "1403134775"})
-    assert algo.options == {"signing": "hmac"}
+    assert algo.options == {"signing": "hmac", "header_style": "anboto"}
     assert algo.secret_fields == ("api_key", "api_secret")
 
 
