@@ -139,6 +139,7 @@ def parse_answer(
     *,
     venue: str,
     unwrap: Callable[[Any], Any] | None = None,
+    decode: Callable[[bytes], Any] = loads,
 ) -> _Model:
     """A 2xx answer's body (decoded by `loads`) as `model`.
 
@@ -148,13 +149,15 @@ def parse_answer(
         what: The request, method and path, for the error (`"GET /api/v1/orders"`).
         venue: The venue's name, for the error.
         unwrap: Takes the payload out of the decoded body (an envelope), if the venue has one.
+        decode: Decodes the body; `loads` unless a listing is read incrementally
+            (`gui.venues.listing_cache.ListingPoll.decode`, which raises as `loads` does).
 
     Raises:
         VenueBadResponse: The body is not JSON (an HTML page, a cut-off body) or does not
             fit `model` (the first problem, by field path); its raw body is logged.
     """
     try:
-        body = loads(response.content)
+        body = decode(response.content)
         return model.model_validate(body if unwrap is None else unwrap(body))
     except ValueError as exc:  # ValidationError and JSONDecodeError are ValueErrors
         detail = _first_problem(exc)

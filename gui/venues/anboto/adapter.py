@@ -15,6 +15,7 @@ fills (`fills_reported=False`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -50,6 +51,7 @@ from gui.venues.base import (
     capability_errors,
 )
 from gui.venues.http import last_endpoint
+from gui.venues.report_cache import ReportCache
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +119,7 @@ class AnbotoAdapter(UnsupportedVerbs, ClosingContext):
         )
         self._by_order_id: dict[str, parsing.Sent] = {}
         self._by_client_id: dict[str, parsing.Sent] = {}
+        self._reports = ReportCache()
 
     @property
     def venue(self) -> str:
@@ -148,10 +151,18 @@ class AnbotoAdapter(UnsupportedVerbs, ClosingContext):
                 self._by_order_id[details.order_id] = sent
         return sent
 
-    def _report(self, details: wire.OrderDetails) -> OrderReport:
+    def _report(
+        self,
+        details: wire.OrderDetails,
+        sent: parsing.Sent | None = None,
+        now: datetime | None = None,
+    ) -> OrderReport:
         try:
             return parsing.details_report(
-                details, account=self._account, sent=self._sent_for(details), now=self._now()
+                details,
+                account=self._account,
+                sent=sent if sent is not None else self._sent_for(details),
+                now=now if now is not None else self._now(),
             )
         except ValueError as exc:
             raise VenueBadResponse(
@@ -266,9 +277,29 @@ class AnbotoAdapter(UnsupportedVerbs, ClosingContext):
         return results
 
     async def open_orders(self) -> list[OrderReport]:
-        """Every order not in a terminal state: `GET /api/v2/trading/order/open`."""
+        """Every order not in a terminal state: `GET /api/v2/trading/order/open`.
+
+        An order unchanged since the last poll (same JSON, same sent order, still on the
+        same side of its scheduled start) comes back as the same `OrderReport` object
+        (`gui.venues.report_cache`).
+        """
         answer = await self._client.open_orders()
-        return [self._report(details) for details in answer.responses]
+        now = self._now()
+        poll = self._reports.poll()
+        reports = []
+        for details in answer.responses:
+            sent = self._sent_for(details)
+            scheduled = sent is not None and sent.start_ts is not None and sent.start_ts > now
+            reports.append(
+                poll.report(
+                    details.order_id,
+                    details,
+                    (sent, scheduled),
+                    functools.partial(self._report, sent=sent, now=now),
+                )
+            )
+        poll.finish()
+        return reports
 
     async def order(self, venue_order_id: str) -> OrderReport:
         """One order: `GET /api/v2/trading/order/id?orderId=...`.

@@ -44,6 +44,7 @@ from gui.venues.http import (
     VenueMessage,
     build_async_client,
 )
+from gui.venues.listing_cache import ListingCache
 from gui.venues.wire_types import parse_answer
 
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -190,6 +191,8 @@ class AnbotoClient:
             timestamp_rejected=timestamp_rejected,
         )
         self.http = self._http
+        # The open-order list, bare or as `{"responses": [...]}` (wire.OrderDetailsList).
+        self._open = ListingCache[wire.OrderDetails]((), ("responses",))
 
     @property
     def batch_limit(self) -> int:
@@ -370,9 +373,23 @@ class AnbotoClient:
 
     async def open_orders(self) -> wire.OrderDetailsList:
         """Every order not in a terminal state. `GET /api/v2/trading/order/open`
-        ("getOpenOrders")."""
+        ("getOpenOrders").
+
+        Orders whose JSON is byte for byte that of the previous answer are not decoded or
+        validated again: they come back as the very models of that answer
+        (`gui.venues.listing_cache`)."""
         response = await self._get(f"{ORDER}/open")
-        return _parse(wire.OrderDetailsList, response, f"GET {ORDER}/open")
+        listing = self._open.poll()
+        answer = parse_answer(
+            wire.OrderDetailsList,
+            response,
+            f"GET {ORDER}/open",
+            venue=VENUE,
+            decode=listing.decode,
+        )
+        listing.learn([answer.responses])
+        listing.finish()
+        return answer
 
     async def aclose(self) -> None:
         """Close the connection pool."""

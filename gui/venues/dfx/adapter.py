@@ -18,6 +18,7 @@ left the list are looked up by the OMS through `order()` (`GET /spot/order`).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -53,6 +54,8 @@ from gui.venues.dfx.config import (
 )
 from gui.venues.dfx.tickets import symbol_errors
 from gui.venues.http import last_endpoint
+from gui.venues.listing_cache import ListingCache
+from gui.venues.report_cache import ReportCache
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +120,8 @@ class DfxAdapter(UnsupportedVerbs, ClosingContext):
         self._client = DfxClient(config, credentials, transport=transport)
         self._use_trades = config.use_trades
         self._trades: dict[str, _Trades] = {}
+        self._listing = ListingCache[wire.DfxOrder](("data",))
+        self._reports = ReportCache()
         self._symbols: dict[str, wire.DfxSymbol] | None = None
 
     @property
@@ -198,6 +203,9 @@ class DfxAdapter(UnsupportedVerbs, ClosingContext):
 
     async def _report(self, order: wire.DfxOrder) -> OrderReport:
         fills = await self._fills_for(order) if self._use_trades else None
+        return self._map(order, fills)
+
+    def _map(self, order: wire.DfxOrder, fills: tuple[FillReport, ...] | None) -> OrderReport:
         try:
             return parsing.order_report(
                 order, account=self._account, fills=fills, aggregate=not self._use_trades
@@ -303,19 +311,36 @@ class DfxAdapter(UnsupportedVerbs, ClosingContext):
         `GET /api/v1/spot/open_order?limit=100` (plus trades for orders whose `tradeQty`
         moved). The endpoint has no cursor (doc §6): when a full page of 100 comes back,
         the list is read again per symbol (one call per symbol seen, 100 each) and merged;
-        orders beyond that are still followed one by one through `order()`.
+        orders beyond that are still followed one by one through `order()`. An order
+        unchanged since the last poll (same JSON and trades) is neither decoded nor mapped
+        again: it comes back as the same `OrderReport` object (`gui.venues.report_cache`).
         """
         limit = self._config.open_orders_limit
-        orders = await self._client.open_orders(limit=limit)
+        listing = self._listing.poll()
+        orders = await self._client.open_orders(limit=limit, listing=listing)
         if len(orders) >= limit:
             merged = {order.order_id: order for order in orders}
             for symbol in sorted({order.symbol for order in orders if order.symbol}):
-                page = await self._client.open_orders(symbol=symbol, limit=limit)
+                page = await self._client.open_orders(symbol=symbol, limit=limit, listing=listing)
                 if len(page) >= limit:
                     logger.warning("DFX %s: %d+ open orders on %s", self._account, limit, symbol)
                 merged.update((order.order_id, order) for order in page)
             orders = list(merged.values())
-        return [await self._report(order) for order in orders]
+        poll = self._reports.poll()
+        reports = []
+        for order in orders:
+            fills = await self._fills_for(order) if self._use_trades else None
+            reports.append(
+                poll.report(
+                    order.order_id,
+                    order,
+                    (fills, self._use_trades),
+                    functools.partial(self._map, fills=fills),
+                )
+            )
+        poll.finish()
+        listing.finish()
+        return reports
 
     async def order(self, venue_order_id: str) -> OrderReport:
         """One order: `GET /api/v1/spot/order?orderId=` (plus its trades if they moved).

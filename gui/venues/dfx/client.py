@@ -21,6 +21,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import httpx
 
@@ -55,6 +56,7 @@ from gui.venues.dfx.encoding import (
 )
 from gui.venues.http import AccountLimiter, RetryPolicy, VenueHttp, build_async_client
 from gui.venues.limits import RATE_MARGIN
+from gui.venues.listing_cache import ListingPoll
 
 __all__ = ["RATE_MARGIN", "DfxClient"]
 
@@ -126,6 +128,7 @@ class DfxClient:
         params: Mapping[str, Value | None],
         *,
         idempotent: bool = False,
+        decode: Callable[[bytes], Any] = wire.loads,
     ) -> tuple[wire.Envelope, int]:
         what = f"{method} {path}"
         target, content, headers = path, None, None
@@ -142,7 +145,7 @@ class DfxClient:
         response = await self._http.request(
             method, target, content=content, headers=headers, bucket=endpoint, idempotent=idempotent
         )
-        parsed = envelope.read_envelope(response)
+        parsed = envelope.read_envelope(response, decode)
         if parsed is None:
             raise unreadable(what, "not a DFX envelope", response.status_code)
         return parsed, response.status_code
@@ -327,18 +330,31 @@ class DfxClient:
         return validate_list(wire.DfxOrder, answer.data, f"GET {FINISH_ORDER_PATH}", status)
 
     async def open_orders(
-        self, *, symbol: str | None = None, order_id: str | None = None, limit: int | None = None
+        self,
+        *,
+        symbol: str | None = None,
+        order_id: str | None = None,
+        limit: int | None = None,
+        listing: ListingPoll[wire.DfxOrder] | None = None,
     ) -> list[wire.DfxOrder]:
         """Unfinished orders. `GET /api/v1/spot/open_order` (doc §6); `limit` 1-100, no
-        cursor."""
+        cursor. With `listing`, read incrementally: orders whose JSON it remembers come back
+        as their remembered models (`gui.venues.listing_cache`); it learns the others."""
         params: dict[str, Value | None] = {
             "accountId": self._account(),
             "symbol": symbol,
             "orderId": None if order_id is None else long_id("orderId", order_id),
             "limit": check_limit(limit, MAX_OPEN_LIMIT),
         }
-        answer, status = await self._call("GET", OPEN_ORDER_PATH, "open_orders", params)
-        return validate_list(wire.DfxOrder, answer.data, f"GET {OPEN_ORDER_PATH}", status)
+        if listing is None:
+            answer, status = await self._call("GET", OPEN_ORDER_PATH, "open_orders", params)
+            return validate_list(wire.DfxOrder, answer.data, f"GET {OPEN_ORDER_PATH}", status)
+        answer, status = await self._call(
+            "GET", OPEN_ORDER_PATH, "open_orders", params, decode=listing.decode
+        )
+        orders = validate_list(wire.DfxOrder, answer.data, f"GET {OPEN_ORDER_PATH}", status)
+        listing.learn([orders])
+        return orders
 
     # -- outside the reference doc ------------------------------------------------------------
 

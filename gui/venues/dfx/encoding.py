@@ -99,4 +99,6 @@ def validate_list(model: type[_Model], data: object, what: str, status: int) -> 
         return []
     if not isinstance(data, list):
         raise unreadable(what, f"data is {type(data).__name__}, expected a list", status)
-    return [validate(model, item, what, status) for item in data]
+    # A model already (`ListingPoll.decode` hands back remembered items so): kept as it is,
+    # as pydantic itself would keep it.
+    return [item if type(item) is model else validate(model, item, what, status) for item in data]

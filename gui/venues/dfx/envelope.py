@@ -20,6 +20,9 @@ then raises `VenueBadResponse`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import httpx
 
 from gui.domain.errors import (
@@ -41,10 +44,16 @@ NOT_FOUND_WORDS = ("not exist", "notexist", "not found", "no such", "unknown ord
 _MAX_TEXT = 300
 
 
-def read_envelope(response: httpx.Response) -> wire.Envelope | None:
-    """The envelope of a response, or None when the body is not one (not JSON, no `code`)."""
+def read_envelope(
+    response: httpx.Response, decode: Callable[[bytes], Any] = wire.loads
+) -> wire.Envelope | None:
+    """The envelope of a response, or None when the body is not one (not JSON, no `code`).
+
+    `decode` reads the body (`wire.loads`, or an incremental listing's
+    `gui.venues.listing_cache.ListingPoll.decode`, which raises as `loads` does).
+    """
     try:
-        body = wire.loads(response.content)
+        body = decode(response.content)
     except ValueError:
         return None
     if not isinstance(body, dict) or body.get("code") is None:

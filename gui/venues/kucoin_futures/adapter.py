@@ -10,6 +10,7 @@ untriggered-stop pages and one `recentFills`, whatever the number of orders.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
@@ -39,6 +40,8 @@ from gui.venues.kucoin_futures.config import (
     VENUE,
     KucoinFuturesConfig,
 )
+from gui.venues.listing_cache import ListingCache
+from gui.venues.report_cache import ReportCache
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +140,9 @@ class KucoinFuturesAdapter(UnsupportedVerbs, ClosingContext):
         )
         self._by_pair: dict[str, Instrument] | None = None
         self._by_symbol: dict[str, Instrument] = {}
+        self._active_listing = ListingCache[wire.Order](("data", "items"))
+        self._stop_listing = ListingCache[wire.Order](("data", "items"))
+        self._reports = ReportCache()
         self._max_lots: dict[str, int] = {}
         self._instruments_lock = asyncio.Lock()
 
@@ -323,37 +329,56 @@ class KucoinFuturesAdapter(UnsupportedVerbs, ClosingContext):
     async def open_orders(self) -> list[OrderReport]:
         """Every working order with its recent fills, for the poller:
         `GET /api/v1/orders?status=active` (all pages), `GET /api/v1/stopOrders` (all pages,
-        SCHEDULED) and one `GET /api/v1/recentFills` matched to orders by `orderId`.
+        SCHEDULED) and one `GET /api/v1/recentFills` matched to orders by `orderId`. An
+        order unchanged since the last poll (same JSON, recent fills and contract) comes
+        back as the same `OrderReport` object.
 
         Fills older than 24 h are not in that list; the store keeps those it has seen.
         Orders on contracts the desk does not trade (inverse) are skipped and logged.
         """
         await self.instruments()
+        # Incremental (`gui.venues.listing_cache`, `gui.venues.report_cache`): an order
+        # unchanged since the last poll is neither decoded nor mapped again.
+        active_listing = self._active_listing.poll()
         active = await self._all_pages(
             lambda page: self._client.order_list(
-                "active", current_page=page, page_size=MAX_PAGE_SIZE
+                "active", current_page=page, page_size=MAX_PAGE_SIZE, listing=active_listing
             )
         )
+        stop_listing = self._stop_listing.poll()
         stops = await self._all_pages(
-            lambda page: self._client.stop_order_list(current_page=page, page_size=MAX_PAGE_SIZE)
+            lambda page: self._client.stop_order_list(
+                current_page=page, page_size=MAX_PAGE_SIZE, listing=stop_listing
+            )
         )
         recent = await self._client.recent_fills()
         by_order: dict[str, list[wire.Fill]] = {}
         for fill in recent:
             by_order.setdefault(fill.order_id or "", []).append(fill)
+        poll = self._reports.poll()
         reports: dict[str, OrderReport] = {}
         for order, from_stop_list in [(o, False) for o in active] + [(o, True) for o in stops]:
             if not order.id or order.id in reports:
                 continue
-            if order.symbol not in self._by_symbol:
+            contract = self._by_symbol.get(order.symbol or "")
+            if contract is None:
                 logger.warning("skipping KuCoin order %s on %s", order.id, order.symbol)
                 continue
-            reports[order.id] = self._report(
+            fills = tuple(by_order.get(order.id, ()))
+            reports[order.id] = poll.report(
+                order.id,
                 order,
-                fills=by_order.get(order.id, []),
-                from_stop_list=from_stop_list,
-                endpoint="GET /api/v1/stopOrders" if from_stop_list else "GET /api/v1/orders",
+                (fills, from_stop_list, contract),
+                functools.partial(
+                    self._report,
+                    fills=fills,
+                    from_stop_list=from_stop_list,
+                    endpoint="GET /api/v1/stopOrders" if from_stop_list else "GET /api/v1/orders",
+                ),
             )
+        poll.finish()
+        active_listing.finish()
+        stop_listing.finish()
         return list(reports.values())
 
     async def order(self, venue_order_id: str) -> OrderReport:

@@ -17,6 +17,8 @@ from gui.domain.errors import VenueNotFound
 from gui.venues.kucoin_futures import wire
 from gui.venues.kucoin_futures.config import VENUE
 from gui.venues.kucoin_futures.transport import KucoinTransport, parse_data
+from gui.venues.listing_cache import ListingPoll
+from gui.venues.wire_types import loads
 
 _ORDER = TypeAdapter(wire.Order)
 _ORDERS = TypeAdapter(list[wire.Order])
@@ -58,13 +60,23 @@ class OrderReads:
         empty: object,
         *,
         for_cancel: bool = False,
+        listing: ListingPoll[wire.Order] | None = None,
     ) -> _T:
         """`GET path` and validate its `data`, reading `data: null` as `empty` (`{}` or `[]`);
-        `for_cancel`: the read is part of a cancel, and is retried like one."""
+        `for_cancel`: the read is part of a cancel, and is retried like one; `listing`: the
+        answer is a page of orders read incrementally (`gui.venues.listing_cache`)."""
         data = await self._transport.call(
-            "GET", path, endpoint=endpoint, params=params, idempotent=for_cancel
+            "GET",
+            path,
+            endpoint=endpoint,
+            params=params,
+            idempotent=for_cancel,
+            decode=loads if listing is None else listing.decode,
         )
-        return parse_data(adapter, data or empty, f"GET {path}")
+        parsed = parse_data(adapter, data or empty, f"GET {path}")
+        if listing is not None and isinstance(parsed, wire.Page):
+            listing.learn([parsed.items])
+        return parsed
 
     # -- order reads ----------------------------------------------------------------------
 
@@ -80,6 +92,7 @@ class OrderReads:
         current_page: int | None = None,
         page_size: int | None = None,
         for_cancel: bool = False,
+        listing: ListingPoll[wire.Order] | None = None,
     ) -> wire.Page[wire.Order]:
         """One page of orders. `GET /api/v1/orders` (opId012, weight 2).
 
@@ -94,6 +107,8 @@ class OrderReads:
             page_size: 1 to 1000 (venue default 50).
             for_cancel: The listing is part of a cancel-all: retried like a cancel (told
                 to wait by a 429, it waits as long as the venue asks).
+            listing: Reads the page incrementally: orders whose JSON it remembers come
+                back as their remembered models (`gui.venues.listing_cache`).
 
         Raises:
             ValueError: `status` is neither `active` nor `done`.
@@ -111,7 +126,13 @@ class OrderReads:
             pageSize=page_size,
         )
         return await self._get(
-            _ORDER_PAGE, "/api/v1/orders", "order_list", params, {}, for_cancel=for_cancel
+            _ORDER_PAGE,
+            "/api/v1/orders",
+            "order_list",
+            params,
+            {},
+            for_cancel=for_cancel,
+            listing=listing,
         )
 
     async def stop_order_list(
@@ -124,6 +145,7 @@ class OrderReads:
         end_at_ms: int | None = None,
         current_page: int | None = None,
         page_size: int | None = None,
+        listing: ListingPoll[wire.Order] | None = None,
     ) -> wire.Page[wire.Order]:
         """One page of untriggered stop orders. `GET /api/v1/stopOrders` (opId014, weight 6).
 
@@ -135,6 +157,7 @@ class OrderReads:
             end_at_ms: Epoch ms.
             current_page: 1-based page.
             page_size: 1 to 1000.
+            listing: As for `order_list`.
         """
         params = query(
             symbol=symbol,
@@ -145,7 +168,9 @@ class OrderReads:
             currentPage=current_page,
             pageSize=page_size,
         )
-        return await self._get(_ORDER_PAGE, "/api/v1/stopOrders", "stop_order_list", params, {})
+        return await self._get(
+            _ORDER_PAGE, "/api/v1/stopOrders", "stop_order_list", params, {}, listing=listing
+        )
 
     async def order(self, order_id: str) -> wire.Order:
         """One order, stop orders included. `GET /api/v1/orders/{order-id}` (opId010, weight 5).

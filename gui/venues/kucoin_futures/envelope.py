@@ -24,6 +24,9 @@ A body that is not a KuCoin envelope falls back to `gui.venues.http`'s status ma
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import httpx
 
 from gui.domain.errors import (
@@ -141,10 +144,16 @@ def error_for_code(code: str, message: str, response: httpx.Response) -> VenueEr
     return VenueRejected(VENUE, said, status, code)
 
 
-def read_envelope(response: httpx.Response) -> wire.Envelope | None:
-    """The envelope of a response, or None when the body is not one (not JSON, no `code`)."""
+def read_envelope(
+    response: httpx.Response, decode: Callable[[bytes], Any] = wire.loads
+) -> wire.Envelope | None:
+    """The envelope of a response, or None when the body is not one (not JSON, no `code`).
+
+    `decode` reads the body (`wire.loads`, or an incremental listing's
+    `gui.venues.listing_cache.ListingPoll.decode`, which raises as `loads` does).
+    """
     try:
-        body = wire.loads(response.content)
+        body = decode(response.content)
     except ValueError:
         return None
     if not isinstance(body, dict) or body.get("code") is None:

@@ -25,6 +25,7 @@ from gui.venues.kucoin_futures import envelope
 from gui.venues.kucoin_futures.auth import KucoinAuth
 from gui.venues.kucoin_futures.config import VENUE, WEIGHTS, KucoinFuturesConfig
 from gui.venues.wire_types import bad_response, parse_payload
+from gui.venues.wire_types import loads as wire_loads
 
 SERVER_TIME_PATH = "/api/v1/timestamp"
 """Public server time, epoch ms (outside the document; notes §7)."""
@@ -129,6 +130,7 @@ class KucoinTransport:
         params: Mapping[str, str] | None = None,
         body: str | None = None,
         idempotent: bool = False,
+        decode: Callable[[bytes], Any] = wire_loads,
     ) -> Any:
         """Send one request and return its envelope's `data` (None when absent).
 
@@ -139,6 +141,8 @@ class KucoinTransport:
             params: Query parameters in the order to send and sign.
             body: The compact JSON text (see `wire.dumps`), or None for no body.
             idempotent: True for the cancel endpoints: retried like reads.
+            decode: Reads the answer's body (`loads`; an incremental listing's
+                `ListingPoll.decode` for the order lists).
 
         Raises:
             VenueAuthError: Bad key, signature, passphrase, IP or permission; or `400002`
@@ -159,7 +163,7 @@ class KucoinTransport:
             idempotent=idempotent,
         )
         self._note_rate_limit(response)
-        parsed = envelope.read_envelope(response)
+        parsed = envelope.read_envelope(response, decode)
         if parsed is None:
             raise bad_response(
                 VENUE,

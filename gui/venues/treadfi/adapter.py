@@ -18,6 +18,7 @@ from gui.domain.instruments import Instrument
 from gui.domain.orders import Amendment, OrderTicket, Strategy, TimeInForce
 from gui.venues.base import OrderReport, VenueCapabilities
 from gui.venues.http import last_endpoint
+from gui.venues.report_cache import ReportCache
 from gui.venues.treadfi import parsing, wire
 from gui.venues.treadfi.client import TreadfiClient
 from gui.venues.treadfi.config import MAX_CUSTOM_ORDER_ID_LEN, VENUE, TreadfiConfig
@@ -70,6 +71,7 @@ class TreadfiAdapter:
         self._account = account
         self._client = TreadfiClient(config, api_key, transport=transport)
         self._strategy_names = dict(parsing.KNOWN_STRATEGY_UUIDS)
+        self._reports = ReportCache()
 
     @property
     def venue(self) -> str:
@@ -183,11 +185,20 @@ class TreadfiAdapter:
 
     async def open_orders(self) -> list[OrderReport]:
         """Every non-terminal order of this account, paused ones included, with fills:
-        `GET /api/active_orders/?exclude_paused=false&account_names=<account>`."""
+        `GET /api/active_orders/?exclude_paused=false&account_names=<account>`.
+
+        An order unchanged since the last poll (same JSON, same strategy names learnt)
+        comes back as the same `OrderReport` object (`gui.venues.report_cache`).
+        """
         answer = await self._client.active_orders(
             exclude_paused=False, account_names=[self._account]
         )
-        return [self._report(order) for order in answer.orders]
+        poll = self._reports.poll()
+        # The names only grow (`setdefault` on submit): their count says whether they moved.
+        learnt = len(self._strategy_names)
+        reports = [poll.report(order.id, order, learnt, self._report) for order in answer.orders]
+        poll.finish()
+        return reports
 
     async def order(self, venue_order_id: str) -> OrderReport:
         """One order with its fills: `GET /api/order/{id}?include_fills=true`.

@@ -15,7 +15,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -28,6 +28,7 @@ from gui.venues.http import (
     VenueMessage,
     build_async_client,
 )
+from gui.venues.listing_cache import ListingCache
 from gui.venues.treadfi import wire
 from gui.venues.treadfi.auth import TreadfiAuth
 from gui.venues.treadfi.config import VENUE, TreadfiConfig
@@ -125,12 +126,18 @@ class TreadfiClient:
             sleep=sleep,
         )
         self.http = self._http
+        self._active = ListingCache[wire.Order](("orders",))
 
     async def _read(
-        self, model: type[_Model], path: str, params: dict[str, str] | None = None
+        self,
+        model: type[_Model],
+        path: str,
+        params: dict[str, str] | None = None,
+        *,
+        decode: Callable[[bytes], Any] = loads,
     ) -> _Model:
         response = await self._http.request("GET", path, params=params)
-        return _parse(model, response, f"GET {path}")
+        return parse_answer(model, response, f"GET {path}", venue=VENUE, decode=decode)
 
     async def _write(
         self,
@@ -224,6 +231,10 @@ class TreadfiClient:
     ) -> wire.ActiveOrders:
         """Every non-terminal order, unpaginated, with fills. `GET /api/active_orders/`.
 
+        Orders whose JSON is byte for byte that of the previous answer are not decoded or
+        validated again: they come back as the very models of that answer
+        (`gui.venues.listing_cache`), so a caller may compare them by identity.
+
         Args:
             exclude_paused: Drop PAUSED orders (venue default true).
             account_names: Account display names to keep.
@@ -242,7 +253,14 @@ class TreadfiClient:
             params["account_names"] = _csv(account_names, "account names")
         if only_active is not None:
             params["only_active"] = _flag(only_active)
-        return await self._read(wire.ActiveOrders, "/api/active_orders/", params)
+        # Incremental (`ListingCache`): unchanged orders come back as last answer's models.
+        listing = self._active.poll()
+        answer = await self._read(
+            wire.ActiveOrders, "/api/active_orders/", params, decode=listing.decode
+        )
+        listing.learn([answer.orders])
+        listing.finish()
+        return answer
 
     async def submit_order(self, request: wire.SubmitOrderRequest) -> wire.Order:
         """Submit an order; sent once, never retried. `POST /api/orders/` (doc "Submit an

@@ -15,6 +15,7 @@ at the same filled quantity or from the fills; otherwise they stay None.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,6 +33,7 @@ from gui.venues.base import (
     VenueCapabilities,
 )
 from gui.venues.http import last_endpoint
+from gui.venues.report_cache import ReportCache
 from gui.venues.zenotc import parsing, wire
 from gui.venues.zenotc.auth import ZenotcCredentials
 from gui.venues.zenotc.client import ZenotcClient
@@ -88,6 +90,7 @@ class ZenotcAdapter(UnsupportedVerbs, ClosingContext):
         self._account = account
         self._client = ZenotcClient(config, credentials, transport=transport)
         self._known: dict[str, _Known] = {}
+        self._reports = ReportCache()
         self._stamp = 0
 
     @property
@@ -237,11 +240,27 @@ class ZenotcAdapter(UnsupportedVerbs, ClosingContext):
 
         `GET /api/sdk/orders?statuses=open,partially_filled&page=N&limit=100` per page, plus
         `GET .../fills` only for orders whose `filledQuantity` moved since their fills were
-        last read. Orders no longer listed are forgotten (the poller reads them by id).
+        last read. Orders no longer listed are forgotten (the poller reads them by id). An
+        order unchanged since the last poll (same JSON, fills and sent order) comes back as
+        the same `OrderReport` object (`gui.venues.report_cache`).
         """
         started = self._stamp
         orders = await self._client.list_all_orders(statuses=parsing.OPEN_STATUSES)
-        reports = [self._report(order, await self._fills_if_changed(order)) for order in orders]
+        poll = self._reports.poll()
+        reports = []
+        for order in orders:
+            fills = await self._fills_if_changed(order)
+            known = self._known.get(order.order_id)
+            context = (fills, known.sent if known is not None else None)
+            reports.append(
+                poll.report(
+                    order.order_id,
+                    order,
+                    context,
+                    functools.partial(self._report, fills=fills),
+                )
+            )
+        poll.finish()
         listed = {order.order_id for order in orders}
         for order_id in [i for i, k in self._known.items() if i not in listed]:
             if self._known[order_id].stamp <= started:  # not learnt while we listed

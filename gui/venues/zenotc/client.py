@@ -38,6 +38,7 @@ from gui.venues.http import (
     VenueMessage,
     build_async_client,
 )
+from gui.venues.listing_cache import ListingCache, ListingPoll
 from gui.venues.wire_types import parse_answer
 from gui.venues.zenotc import wire
 from gui.venues.zenotc.auth import ZenotcAuth, ZenotcCredentials
@@ -47,6 +48,8 @@ _Model = TypeVar("_Model", bound=BaseModel)
 
 ORDERS = "/api/sdk/orders"
 """Collection path; the other eight endpoints hang off it."""
+MAX_LISTINGS = 8
+"""Listing filters (`list_all_orders`) remembered at once; more forget them all."""
 
 _TAG = re.compile(r"<[^>]*>")
 _MAX_TEXT = 300
@@ -198,6 +201,9 @@ class ZenotcClient:
             timestamp_rejected=timestamp_rejected,
             rate_limit_wait=rate_limit_wait_s,
         )
+        self._listings: dict[
+            tuple[tuple[str, ...], str | None, str | None], ListingCache[wire.Order]
+        ] = {}
 
     async def _send(
         self,
@@ -242,6 +248,7 @@ class ZenotcClient:
         side: str | None = None,
         page: int | None = None,
         limit: int | None = None,
+        listing: ListingPoll[wire.Order] | None = None,
     ) -> wire.OrderPage:
         """One page of orders. `GET /api/sdk/orders` (scope READ).
 
@@ -251,6 +258,9 @@ class ZenotcClient:
             side: `buy` or `sell`.
             page: 1-based page (venue default 1).
             limit: Orders per page, 1-100 (venue default 50).
+            listing: Reads the page incrementally (`gui.venues.listing_cache`): orders
+                whose JSON it remembers come back as their remembered models; it learns
+                this page's.
 
         Returns:
             The page; items carry a subset of the Order object (notes §3.3 (2)).
@@ -270,7 +280,18 @@ class ZenotcClient:
             "limit": None if limit is None else str(limit),
         }
         response = await self._send("GET", ORDERS, query=query)
-        return _parse(wire.OrderPage, response, f"GET {ORDERS}")
+        if listing is None:
+            return _parse(wire.OrderPage, response, f"GET {ORDERS}")
+        answer = parse_answer(
+            wire.OrderPage,
+            response,
+            f"GET {ORDERS}",
+            venue=VENUE,
+            unwrap=wire.unwrap,
+            decode=listing.decode,
+        )
+        listing.learn([answer.orders])
+        return answer
 
     async def list_all_orders(
         self,
@@ -282,7 +303,10 @@ class ZenotcClient:
         """Every page of `list_orders`, `config.page_limit` orders per request.
 
         Stops at `totalPages`, at a short or empty page, or after `config.max_pages`; an
-        order seen on two pages (the list moved while we read it) is kept once.
+        order seen on two pages (the list moved while we read it) is kept once. Orders
+        whose JSON is byte for byte that of the previous call's pages are not decoded or
+        validated again: they come back as the very models of that call
+        (`gui.venues.listing_cache`; one cache per `statuses`/`asset`/`side` filter).
 
         Raises:
             As `list_orders`.
@@ -290,16 +314,34 @@ class ZenotcClient:
         wanted = None if statuses is None else list(statuses)
         limit = self._config.page_limit
         seen: dict[str, wire.Order] = {}
+        listing = self._listing((tuple(wanted or ()), asset, side)).poll()
         for page_number in range(1, self._config.max_pages + 1):
             page = await self.list_orders(
-                statuses=wanted, asset=asset, side=side, page=page_number, limit=limit
+                statuses=wanted,
+                asset=asset,
+                side=side,
+                page=page_number,
+                limit=limit,
+                listing=listing,
             )
             for order in page.orders:
                 seen.setdefault(order.order_id, order)
             pages = page.pagination.total_pages if page.pagination is not None else None
             if len(page.orders) < limit or (pages is not None and page_number >= pages):
                 break
+        listing.finish()
         return list(seen.values())
+
+    def _listing(
+        self, key: tuple[tuple[str, ...], str | None, str | None]
+    ) -> ListingCache[wire.Order]:
+        cache = self._listings.get(key)
+        if cache is None:
+            if len(self._listings) >= MAX_LISTINGS:
+                self._listings.clear()
+            # Bare pages, or in the general `{"data": ...}` envelope (`wire.unwrap`).
+            cache = self._listings[key] = ListingCache(("orders",), ("data", "orders"))
+        return cache
 
     async def get_order(self, order_id: str) -> wire.Order:
         """One order. `GET /api/sdk/orders/:orderId` (scope READ).
