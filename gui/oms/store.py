@@ -425,7 +425,11 @@ class OrderStore:
             order = self._orders.get(key) if key is not None else None
             if order is not None:
                 last = settled.get(order.client_order_id)
-                if last is not None and last[1] is order and last[0] == report:
+                if (
+                    last is not None
+                    and last[1] is order
+                    and (last[0] is report or last[0] == report)
+                ):
                     continue  # what the last merge said, to an order untouched since
             adopted = order is None
             if order is None:
