@@ -1,15 +1,17 @@
 """The blotter: every order, one row each, updated in batches without ever resetting the model.
 
-`BlotterModel` maps orders to rows by client order id; `BlotterProxy` (a `RecordSortProxy`)
-sorts on typed keys and filters to working orders, once per batch rather than per comparison;
-`BlotterView` is the table with its filter box. While a venue account is disconnected its
-working orders are drawn stale (`gui.qt.stale_rows`).
+`BlotterModel` (`gui.qt.blotter_model`) maps orders to rows by client order id;
+`BlotterProxy` (a `RecordSortProxy`) sorts on typed keys and filters with one compiled
+predicate, once per batch rather than per comparison; `BlotterView` is the table under its
+toolbar (`gui.qt.blotter_toolbar`): search, Working / Done / All, venue, status and side
+filters, column chooser, legend, CSV export and Ctrl+C.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -18,294 +20,39 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QTableView, QVBoxLayout, QWidget
 
-from gui.domain.orders import WORKING, Order, OrderStatus
-from gui.qt import theme
+from gui.domain.orders import Order
+from gui.qt.blotter_columns import PIN_MARK, BlotterColumn
+from gui.qt.blotter_filters import BlotterFilter
+from gui.qt.blotter_model import BlotterModel
+from gui.qt.blotter_toolbar import BlotterToolbar
 from gui.qt.delegates import ProgressBarDelegate
 from gui.qt.record_proxy import RecordSortProxy
-from gui.qt.stale_rows import STALE_ROLES, AccountKey, StaleMarks
-from gui.qt.tables import (
-    SORT_ROLE,
-    Column,
-    ColumnId,
-    RecordTableModel,
-    configure_table,
-    decimal_column,
-    price_column,
-    text_column,
-    time_column,
+from gui.qt.table_export import (
+    CsvExporter,
+    open_export_dialog,
+    tsv_text,
+    visible_columns,
+    write_csv,
 )
+from gui.qt.table_tools import add_copy_action, install_column_chooser
+from gui.qt.tables import SORT_ROLE, Column, configure_table
 
 __all__ = ["PIN_MARK", "SORT_ROLE", "BlotterColumn", "BlotterModel", "BlotterProxy", "BlotterView"]
 
 
-class BlotterColumn(ColumnId):
-    """Blotter columns in model order; `key` is the stable, untranslated identifier."""
-
-    TIME = 0
-    VENUE = 1
-    ACCOUNT = 2
-    PAIR = 3
-    SIDE = 4
-    STRATEGY = 5
-    QUANTITY = 6
-    FILLED = 7
-    FILLED_PCT = 8
-    AVG_PRICE = 9
-    LIMIT_PRICE = 10
-    STATUS = 11
-    CLIENT_ORDER_ID = 12
-    VENUE_ORDER_ID = 13
-    PINNED = 14
-    """Shown first (see `BlotterView`); appended here so saved layouts keep their columns."""
-
-
-PIN_MARK = "⚑"
-"""What the `pinned` column shows for a pinned order (DejaVu has it; no emoji font needed)."""
-_PIN_COLOUR = QColor("#d29922")
-_STATUS_TINTS = {status: theme.status_tint(status) for status in OrderStatus}
-"""One tint per status, made once (a new QColor per paint of every status cell adds up)."""
-
-
-def _pin_tooltip(order: Order) -> str:
-    if not order.pinned:
-        return ""
-    return "Pinned: bulk cancel and the kill switch skip it unless Include pinned is ticked"
-
-
-def _status_tooltip(order: Order) -> str:
-    return f"{order.status.value}: {order.reason}" if order.reason else order.status.value
-
-
-def _quote_sized(order: Order) -> bool:
-    return order.quote_quantity is not None
-
-
-def _quantity_text(order: Order) -> str:
-    # A Market order sized in the quote asset (DFX) has no base quantity until it fills:
-    # show the amount asked for ("100 USDT") until the venue reports the base quantity.
-    if order.quote_quantity is not None and order.quantity <= 0:
-        quote = order.pair.partition("-")[2]
-        return f"{theme.format_decimal(order.quote_quantity)} {quote}".rstrip()
-    return theme.format_decimal(order.quantity)
-
-
-def _quantity_tooltip(order: Order) -> str:
-    if order.quote_quantity is None:
-        return ""
-    base, _, quote = order.pair.partition("-")
-    amount = f"{theme.format_decimal(order.quote_quantity)} {quote}".rstrip()
-    spent = order.filled_notional
-    if spent is None and order.avg_fill_px is not None:
-        spent = order.filled_qty * order.avg_fill_px
-    filled = (
-        f"; filled {theme.format_decimal(order.filled_qty)} {base} for "
-        f"{theme.format_decimal(spent)} {quote}"
-        if spent is not None and order.filled_qty > 0
-        else ""
-    )
-    return f"Sized in the quote asset: {amount}{filled}".rstrip()
-
-
-_SPECS: dict[BlotterColumn, Column[Order]] = {
-    BlotterColumn.TIME: time_column("time", "Time", lambda o: o.created_ts),
-    BlotterColumn.VENUE: text_column("venue", "Venue", lambda o: o.venue, 104),
-    BlotterColumn.ACCOUNT: text_column("account", "Account", lambda o: o.account, 84),
-    BlotterColumn.PAIR: text_column("pair", "Pair", lambda o: o.pair, 84),
-    BlotterColumn.SIDE: Column(
-        "side",
-        "Side",
-        lambda o: o.side.value.capitalize(),
-        lambda o: o.side.value,
-        width_px=44,
-        foreground=lambda o: theme.SIDE_COLOURS[o.side],
-    ),
-    BlotterColumn.STRATEGY: text_column("strategy", "Strategy", lambda o: o.strategy.value, 70),
-    BlotterColumn.QUANTITY: Column(
-        "quantity",
-        "Quantity",
-        _quantity_text,
-        lambda o: o.quantity,
-        numeric=True,
-        width_px=86,
-        foreground=lambda o: theme.DIM_TEXT if _quote_sized(o) and o.quantity <= 0 else None,
-        tooltip=_quantity_tooltip,
-    ),
-    BlotterColumn.FILLED: decimal_column("filled", "Filled", lambda o: o.filled_qty, 86),
-    BlotterColumn.FILLED_PCT: Column(
-        "filled_pct",
-        "% Filled",
-        lambda o: f"{theme.fill_percent(o)}%",
-        theme.fill_percent,
-        width_px=86,
-    ),
-    BlotterColumn.AVG_PRICE: price_column("avg_price", "Avg price", lambda o: o.avg_fill_px, 96),
-    BlotterColumn.LIMIT_PRICE: decimal_column("limit_price", "Limit", lambda o: o.limit_price, 90),
-    BlotterColumn.STATUS: Column(
-        "status",
-        "Status",
-        lambda o: o.status.value,
-        lambda o: o.status.value,
-        width_px=148,  # room for "partially filled · stale"
-        foreground=lambda o: theme.STATUS_COLOURS[o.status],
-        background=lambda o: _STATUS_TINTS[o.status],
-        tooltip=_status_tooltip,
-    ),
-    BlotterColumn.CLIENT_ORDER_ID: text_column(
-        "client_order_id", "Client order id", lambda o: o.client_order_id, 150
-    ),
-    BlotterColumn.VENUE_ORDER_ID: text_column(
-        "venue_order_id", "Venue order id", lambda o: o.venue_order_id or "", 150
-    ),
-    BlotterColumn.PINNED: Column(
-        "pinned",
-        "Pin",
-        lambda o: PIN_MARK if o.pinned else "",
-        lambda o: "pinned" if o.pinned else "",
-        width_px=36,
-        foreground=lambda o: _PIN_COLOUR,
-        tooltip=_pin_tooltip,
-    ),
-}
-assert [c.key for c in _SPECS.values()] == [c.key for c in BlotterColumn]
-
-
-class BlotterModel(RecordTableModel[Order]):
-    """Orders as rows, keyed by client order id, in arrival order (the proxy sorts).
-
-    Signals:
-        orders_changed(frozenset[str]): After `apply`, the client order ids of existing rows
-            whose order changed (new rows are announced by `rowsInserted`).
-
-    Attributes:
-        stale: The disconnected accounts and their rows; `stale.clock` is the time source
-            of the stale tooltip's age.
-
-    Args:
-        parent: Qt parent.
-    """
-
-    orders_changed = Signal(object)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(tuple(_SPECS.values()), parent)
-        self._row_by_id: dict[str, int] = {}
-        self.stale = StaleMarks(BlotterColumn.STATUS)
-        self._any_stale = False  # the fast path of data() while every venue is connected
-
-    def set_stale_accounts(self, accounts: Mapping[AccountKey, datetime | None]) -> None:
-        """Mark the working orders of these venue accounts stale, and only theirs.
-
-        A stale row's status reads `"working · stale"`, its text is grey and italic, and
-        its tooltip says since when the account has not been read. Rows of accounts no
-        longer listed turn live again. Finished orders are never marked. One `dataChanged`
-        covers the rows whose look changed (from the first to the last); no reset.
-
-        Args:
-            accounts: (venue, account) -> end of its last good poll (aware UTC, None if it
-                never had one), for every venue account that is disconnected now; empty
-                when all are connected.
-        """
-        rows = self.stale.set_accounts(accounts, self._records)
-        self._any_stale = bool(accounts)
-        if rows:
-            self.dataChanged.emit(
-                self.index(rows[0], 0), self.index(rows[-1], len(self.columns) - 1), STALE_ROLES
-            )
-
-    def cell_data(self, row: int, column: int, role: int) -> Any:
-        """One cell's value for `role`; a stale row's differ (see `set_stale_accounts`)."""
-        if self._any_stale:
-            order = self._records[row]
-            stale, last_success_ts = self.stale.last_good_poll(order)
-            if stale:
-                return self.stale.data(
-                    order,
-                    column,
-                    self.columns[column],
-                    role,
-                    last_success_ts,
-                    lambda live_role: RecordTableModel.cell_data(self, row, column, live_role),
-                )
-        return RecordTableModel.cell_data(self, row, column, role)
-
-    def apply(self, orders: Sequence[Order]) -> None:
-        """Take one batch of new or changed orders.
-
-        Changed rows are announced with `announce_changed`: one `rows_changed` for the proxy,
-        after one `dataChanged` per contiguous block of rows for any other listener. New
-        orders are appended in one `beginInsertRows`/`endInsertRows`. The model is never
-        reset. Within the batch, the last snapshot of an order wins; an order equal to the
-        one shown changes nothing.
-
-        Args:
-            orders: Orders in their latest state, any mix of new and known.
-        """
-        latest = {order.client_order_id: order for order in orders}
-        records = self._records
-        row_by_id = self._row_by_id
-        changed: dict[str, int] = {}
-        new: list[Order] = []
-        for client_order_id, order in latest.items():
-            row = row_by_id.get(client_order_id)
-            if row is None:
-                new.append(order)
-            else:
-                shown = records[row]
-                # Cheap fields first: a poll's change is nearly always a fill or a status;
-                # the full (26-field) comparison only settles the rest.
-                if shown is not order and (
-                    shown.filled_qty != order.filled_qty
-                    or shown.status is not order.status
-                    or shown != order
-                ):
-                    records[row] = order
-                    changed[client_order_id] = row
-        self.announce_changed(sorted(changed.values()))
-        if new:
-            start = len(records)
-            self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
-            row_by_id.update(
-                zip(
-                    (order.client_order_id for order in new),
-                    range(start, start + len(new)),
-                    strict=True,
-                )
-            )
-            self.stale.add_rows(new, start)
-            records.extend(new)
-            self.endInsertRows()
-        if changed:
-            self.orders_changed.emit(frozenset(changed))
-
-    def order_at(self, row: int) -> Order:
-        """The order shown in source `row`.
-
-        Raises:
-            IndexError: No such row.
-        """
-        return self.record_at(row)
-
-    def row_of(self, client_order_id: str) -> int | None:
-        """The source row of an order, or None if the blotter does not have it."""
-        return self._row_by_id.get(client_order_id)
-
-
-def _is_working(order: Order) -> bool:
-    return order.status in WORKING
-
-
 class BlotterProxy(RecordSortProxy):
-    """Sorts the blotter on typed keys and optionally hides finished orders.
+    """Sorts the blotter on typed keys and shows the orders one predicate accepts.
 
     A `RecordSortProxy`: sorting 100,000 orders is one Python sort over precomputed keys,
     and a batch of changed orders is merged back in by binary search (issue 8, item 2).
+    The predicate (from `BlotterFilter.predicate`) is set once per filter change and called
+    once per row then, and once per changed order in each batch.
 
     Args:
         parent: Qt parent.
@@ -313,44 +60,53 @@ class BlotterProxy(RecordSortProxy):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._working_only = False
+        self._accept: Callable[[Order], bool] | None = None
 
-    def set_working_only(self, working_only: bool) -> None:
-        """Show only working orders (True) or every order (False)."""
-        if working_only == self._working_only:
+    def set_row_filter(
+        self, accept: Callable[[Order], bool] | None, *, narrowing: bool = False
+    ) -> None:
+        """Show the orders `accept` returns True for (every order for None), and re-filter.
+
+        Args:
+            accept: The predicate, or None to show every order.
+            narrowing: `accept` keeps no order the previous predicate hid (see
+                `BlotterFilter.narrows`): only the orders shown now are checked.
+        """
+        if accept is self._accept:
             return
-        self._working_only = working_only
-        self.invalidate_filter()
+        self._accept = accept
+        self.invalidate_filter(narrowing=narrowing and accept is not None)
 
     def row_filter(self) -> Callable[[Order], bool] | None:
-        """With `working_only`, keep the orders whose status is in `WORKING`; else None."""
-        return _is_working if self._working_only else None
-
-    def filterAcceptsRow(
-        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
-    ) -> bool:
-        """Accept every row, or with `working_only` the orders whose status is in `WORKING`."""
-        order: Order = self.source_record(source_row)
-        return not self._working_only or _is_working(order)
+        """The predicate set by `set_row_filter`; None shows every order."""
+        return self._accept
 
 
 class BlotterView(QWidget):
-    """The blotter pane: a Working/All filter over a sortable, multi-select order table.
+    """The blotter pane: a toolbar over a sortable, filterable, multi-select order table.
 
     The table's context menu policy is `CustomContextMenu`: connect
-    `table.customContextMenuRequested` to show actions for `selected_orders()`.
+    `table.customContextMenuRequested` to show actions for `selected_orders()` (and add
+    `copy_action` and `export_action` to that menu). Right-click on the header chooses the
+    columns; hidden columns are saved with `header_state()`.
 
     Signals:
         selection_changed(list[Order]): The selected orders changed, or one of them was updated;
             in display order.
         current_order_changed(Order | None): The current (focused) order changed or was updated.
         order_activated(Order): The trader double-clicked (or pressed Enter on) an order.
+        exported(Path, int): The Export dialog wrote this file with this many orders.
+        export_failed(str): The Export dialog could not write its file; the reason (also
+            shown to the trader in a message box).
 
     Attributes:
         model: The source model; feed it with `model.apply(orders)`.
         proxy: The sorting/filtering proxy between model and table.
         table: The table view (objectName `blotter.table`).
-        filter: The Working/All box (objectName `blotter.filter`).
+        toolbar: Search, presets, filters, count, legend, export (`gui.qt.blotter_toolbar`).
+        copy_action: "Copy rows" (Ctrl+C while the table has focus).
+        export_action: "Export blotter to CSV…": opens the non-modal save dialog.
+        find_action: "Find in blotter" (Ctrl+F anywhere in the window): focuses the search.
 
     Args:
         parent: Qt parent.
@@ -360,26 +116,25 @@ class BlotterView(QWidget):
     selection_changed = Signal(object)
     current_order_changed = Signal(object)
     order_activated = Signal(object)
+    exported = Signal(object, int)
+    export_failed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, *, model: BlotterModel | None = None) -> None:
         super().__init__(parent)
         self.model = model if model is not None else BlotterModel(self)
         self.proxy = BlotterProxy(self)
         self.proxy.setSourceModel(self.model)
-
-        self.filter = QComboBox()
-
-        self.filter.setObjectName("blotter.filter")
-        self.filter.addItem("Working", True)
-        self.filter.addItem("All", False)
-        self.filter.setCurrentIndex(1)
-        self.filter.setToolTip("Working hides filled, canceled, rejected and expired orders.")
-        self._count = QLabel()
-        self._count.setObjectName("blotter.count")
-        self._count.setProperty("role", "caption")
+        self.toolbar = BlotterToolbar()
+        self._venues: set[str] = set()
+        self._export_directory: str | None = None
+        self._exporter = CsvExporter(self, "Export blotter")
+        self._exporter.exported.connect(self.exported)
+        self._exporter.failed.connect(
+            lambda path, reason: self.export_failed.emit(f"Could not write {path}: {reason}")
+        )
+        self._applied = BlotterFilter()  # what the proxy filters by now
 
         self.table = QTableView()
-
         self.table.setObjectName("blotter.table")
         self.table.setModel(self.proxy)
         configure_table(self.table, self.model.columns)
@@ -390,20 +145,28 @@ class BlotterView(QWidget):
         header = self.table.horizontalHeader()
         header.moveSection(header.visualIndex(BlotterColumn.PINNED), 0)  # the mark leads the row
         self.table.sortByColumn(BlotterColumn.TIME, Qt.SortOrder.DescendingOrder)
+        install_column_chooser(self.table, "blotter.column_menu")
 
-        bar = QHBoxLayout()
-        bar.setContentsMargins(0, 0, 0, 0)
-        bar.addWidget(QLabel("Show"))
-        bar.addWidget(self.filter)
-        bar.addStretch(1)
-        bar.addWidget(self._count)
+        self.copy_action = add_copy_action(self.table, self.copy_selected_rows)
+        self.export_action = QAction("Export blotter to CSV…", self)
+        self.export_action.setObjectName("blotter.export_csv")
+        self.export_action.triggered.connect(lambda _checked=False: self.open_export_dialog())
+        self.toolbar.export.clicked.connect(self.export_action.trigger)
+        self.find_action = QAction("Find in blotter", self)
+        self.find_action.setObjectName("blotter.find")
+        self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        self.find_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.find_action.triggered.connect(lambda _checked=False: self.focus_search())
+        self.addAction(self.find_action)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
-        layout.addLayout(bar)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.table)
 
-        self.filter.currentIndexChanged.connect(self._on_filter_changed)
+        self.toolbar.filter_changed.connect(self._on_filter_changed)
+        self.toolbar.search.escaped.connect(self.table.setFocus)
         self.table.activated.connect(
             lambda index: self.order_activated.emit(self._order_at_proxy_row(index.row()))
         )
@@ -411,14 +174,39 @@ class BlotterView(QWidget):
         selection.selectionChanged.connect(self._on_selection_changed)
         selection.currentRowChanged.connect(self._on_current_row_changed)
         self.model.orders_changed.connect(self._on_orders_changed)
+        self.model.rowsInserted.connect(self._on_rows_inserted)
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.layoutChanged):
             signal.connect(self._update_count)
         self._update_count()
+
+    @property
+    def search(self) -> QLineEdit:
+        """The search box (`toolbar.search`, objectName `blotter.search`)."""
+        return self.toolbar.search
+
+    @property
+    def filter(self) -> BlotterFilter:
+        """The search and filters in force."""
+        return self.toolbar.filter
+
+    def set_filter(self, new: BlotterFilter) -> None:
+        """Show the orders `new` accepts, and show `new` in the toolbar."""
+        self.toolbar.set_filter(new, emit=True)
+
+    def focus_search(self) -> None:
+        """Put the keyboard focus in the search box, its text selected (what Ctrl+F does)."""
+        self.toolbar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.toolbar.search.selectAll()
 
     def selected_orders(self) -> list[Order]:
         """The selected orders, in display order."""
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
         return [self._order_at_proxy_row(row) for row in rows]
+
+    def shown_orders(self) -> Iterator[Order]:
+        """Every order the blotter shows (after search and filters), in display order."""
+        records = self.model.records
+        return (records[row] for row in self.proxy.source_rows())
 
     def current_order(self) -> Order | None:
         """The current (focused) order, or None."""
@@ -452,19 +240,95 @@ class BlotterView(QWidget):
             )
             self.table.scrollTo(first)
 
+    def visible_columns(self) -> list[Column[Order]]:
+        """The columns shown, in on-screen order (hidden ones left out)."""
+        return [self.model.columns[column] for column in visible_columns(self.table)]
+
+    def export_csv(self, path: Path) -> int:
+        """Write exactly what the blotter shows to a CSV file.
+
+        The orders shown (after search and filters) in display order, the visible columns
+        in on-screen order, under a header line of column titles. Quantities and prices
+        are exact Decimal strings, times ISO-8601 UTC, other cells as displayed (see
+        `gui.qt.table_export.export_text`). UTF-8 with a byte-order mark.
+
+        Args:
+            path: The file to create or overwrite.
+
+        Returns:
+            The number of orders written.
+
+        Raises:
+            OSError: The file could not be written.
+        """
+        return write_csv(path, self.visible_columns(), self.shown_orders())
+
+    def copy_selected_rows(self) -> int:
+        """Put the selected orders on the clipboard as tab-separated text (what Ctrl+C does).
+
+        A header line of the visible columns' titles, then one line per selected order in
+        display order, values as in `export_csv`. Nothing is copied with no selection.
+
+        Returns:
+            The number of orders copied.
+        """
+        orders = self.selected_orders()
+        if orders:
+            QGuiApplication.clipboard().setText(tsv_text(self.visible_columns(), orders))
+        return len(orders)
+
+    def open_export_dialog(self) -> QFileDialog:
+        """Ask for a file (non-modal dialog), then write `export_csv`'s content to it.
+
+        The rows are taken when the file is chosen and written on a worker thread (no GUI
+        stall at 100,000 rows); `exported` or `export_failed` follows.
+        """
+        stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
+        return open_export_dialog(
+            self, "Export blotter", f"blotter-{stamp}.csv", self._export_to, self._export_directory
+        )
+
     def header_state(self) -> QByteArray:
-        """The column order, widths and sort column, for saving in settings."""
+        """The column order, widths, hidden columns and sort column, for saving in settings."""
         return self.table.horizontalHeader().saveState()
 
     def restore_header_state(self, state: QByteArray) -> bool:
         """Restore what `header_state` saved; returns False if `state` was not usable."""
         return self.table.horizontalHeader().restoreState(state)
 
+    def view_state(self) -> dict[str, Any]:
+        """The preset and filters (not the search text), JSON-serialisable, for the settings.
+
+        Returns:
+            `{"preset": "working" | "done" | "all" | None, "statuses": [...],
+            "hidden_venues": [...], "sides": [...]}` (see `BlotterFilter.to_state`).
+        """
+        return self.filter.to_state()
+
+    def restore_view_state(self, state: Mapping[str, Any]) -> None:
+        """Apply what `view_state` returned; unknown or malformed entries are ignored.
+
+        The search text is kept as it is.
+        """
+        self.set_filter(BlotterFilter.from_state(state, search=self.filter.search))
+
+    def _export_to(self, path: Path) -> None:
+        self._export_directory = str(path.parent)
+        self._exporter.start(path, self.visible_columns(), list(self.shown_orders()))
+
     def _order_at_proxy_row(self, row: int) -> Order:
         return self.model.order_at(self.proxy.source_row(row))
 
-    def _on_filter_changed(self, _index: int) -> None:
-        self.proxy.set_working_only(bool(self.filter.currentData()))
+    def _on_filter_changed(self, new: BlotterFilter) -> None:
+        self.proxy.set_row_filter(new.predicate(), narrowing=new.narrows(self._applied))
+        self._applied = new
+
+    def _on_rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        venues = {order.venue for order in self.model.records[first : last + 1]}
+        new = venues - self._venues
+        if new:
+            self._venues |= new
+            self.toolbar.add_venues(sorted(new))
 
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self.selection_changed.emit(self.selected_orders())
@@ -483,4 +347,4 @@ class BlotterView(QWidget):
             self.current_order_changed.emit(current)
 
     def _update_count(self) -> None:
-        self._count.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} orders")
+        self.toolbar.count.setText(f"{self.proxy.rowCount():,} of {self.model.rowCount():,} orders")

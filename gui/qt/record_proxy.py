@@ -120,8 +120,13 @@ class RecordSortProxy(QAbstractProxyModel):
         """The record filter: True keeps a record's row; None (the default) keeps every row."""
         return None
 
-    def invalidate_filter(self) -> None:
-        """Apply `row_filter` again to every row; call it after the filter changed."""
+    def invalidate_filter(self, *, narrowing: bool = False) -> None:
+        """Apply `row_filter` again; call it after the filter changed.
+
+        Args:
+            narrowing: The new filter keeps no row the old one hid (a longer search text,
+                one status less): only the rows shown now are checked.
+        """
         if self._source is None:
             return
         records = self._source.records
@@ -129,8 +134,15 @@ class RecordSortProxy(QAbstractProxyModel):
         shown = self._pos >= 0
         if accept is None:
             wanted = np.ones(len(records), dtype=bool)
+        elif narrowing:
+            wanted = np.zeros(len(records), dtype=bool)
+            candidates = np.flatnonzero(shown)
+            get = records.__getitem__
+            wanted[candidates] = np.fromiter(
+                map(accept, map(get, candidates.tolist())), bool, len(candidates)
+            )
         else:
-            wanted = np.fromiter((accept(record) for record in records), bool, len(records))
+            wanted = np.fromiter(map(accept, records), bool, len(records))
         leaving: list[int] = np.flatnonzero(shown & ~wanted).tolist()
         entering: list[int] = np.flatnonzero(wanted & ~shown).tolist()
         if leaving or entering:
@@ -153,6 +165,10 @@ class RecordSortProxy(QAbstractProxyModel):
         if not 0 <= proxy_row < len(self._rows):
             raise IndexError(proxy_row)
         return int(self._rows[proxy_row])
+
+    def source_rows(self) -> list[int]:
+        """The source rows shown, in display order (proxy row 0 first)."""
+        return self._rows.tolist()  # type: ignore[no-any-return]
 
     def proxy_row(self, source_row: int) -> int:
         """Where `source_row` is shown, -1 if it is filtered out or unknown."""

@@ -83,6 +83,9 @@ class Column(Generic[R]):
         foreground: Text colour, or None for the default.
         background: Background colour, or None for the default.
         tooltip: Tooltip text, or None for no tooltip.
+        export: The cell's text in a CSV export or a copy, or None for the generic rule
+            (`gui.qt.table_export.export_text`: exact Decimals, ISO-8601 UTC times, else
+            the display text).
     """
 
     key: str
@@ -94,6 +97,7 @@ class Column(Generic[R]):
     foreground: Callable[[R], QColor | None] | None = None
     background: Callable[[R], QColor | None] | None = None
     tooltip: Callable[[R], str] | None = None
+    export: Callable[[R], str] | None = None
 
 
 def text_column(key: str, title: str, value: Callable[[R], str], width_px: int) -> Column[R]:

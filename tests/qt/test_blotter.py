@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 from pytestqt.qtbot import QtBot
 
 from gui.domain.orders import Order, OrderStatus, Strategy
 from gui.qt.blotter import SORT_ROLE, BlotterColumn, BlotterModel, BlotterView
+from gui.qt.blotter_filters import Preset
 from tests.qt.conftest import ModelTester
-from tests.qt.factories import make_order
+from tests.qt.factories import T0, make_order
 
 C = BlotterColumn
 
@@ -41,7 +43,8 @@ def _record_data_changed(model: BlotterModel) -> list[tuple[int, int]]:
 
 def test_the_table_is_set_up_for_multi_select_sorting_and_a_context_menu(view: BlotterView) -> None:
     assert view.findChild(type(view.table), "blotter.table") is view.table
-    assert view.filter.objectName() == "blotter.filter"
+    assert view.search.objectName() == "blotter.search"
+    assert view.findChild(QWidget, "blotter.filter") is view.toolbar.preset_bar
     assert view.table.isSortingEnabled()
     assert view.table.selectionMode() == QAbstractItemView.SelectionMode.ExtendedSelection
     assert view.table.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows
@@ -71,6 +74,25 @@ def test_quantities_sort_as_numbers_not_text(view: BlotterView) -> None:
     # Assert
     assert _column(view, C.QUANTITY) == ["0.00012345", "9", "10", "10.5"]
     assert isinstance(view.proxy.index(0, C.QUANTITY).data(SORT_ROLE), Decimal)
+
+
+def test_times_sort_as_instants_and_percentages_as_numbers(view: BlotterView) -> None:
+    # Arrange: as clock text "00:00:30" (the next day) sorts before "23:59:50"; as
+    # instants it is later. As text "9.5%" sorts after "10.0%".
+    late = T0.replace(hour=23, minute=59, second=50)
+    view.model.apply(
+        [
+            make_order(1, created_ts=late + timedelta(seconds=40), filled_qty=Decimal("0.1")),
+            make_order(2, created_ts=late, filled_qty=Decimal("0.095")),
+        ]
+    )
+
+    view.table.sortByColumn(C.TIME, Qt.SortOrder.AscendingOrder)
+    assert _column(view, C.CLIENT_ORDER_ID) == ["od-0002", "od-0001"]
+    assert isinstance(view.proxy.index(0, C.TIME).data(SORT_ROLE), datetime)
+
+    view.table.sortByColumn(C.FILLED_PCT, Qt.SortOrder.AscendingOrder)
+    assert _column(view, C.FILLED_PCT) == ["9.5%", "10.0%"]
 
 
 def test_empty_prices_sort_before_any_price(view: BlotterView) -> None:
@@ -130,14 +152,14 @@ def test_working_filter_hides_finished_orders_and_drops_one_that_fills(view: Blo
         ]
     )
 
-    view.filter.setCurrentText("Working")
+    view.toolbar.presets[Preset.WORKING].click()
     assert sorted(_column(view, C.CLIENT_ORDER_ID)) == ["od-0001", "od-0004"]
 
     # A poll reports the working order filled: it leaves the Working view at once.
     view.model.apply([dataclasses.replace(working, status=OrderStatus.FILLED)])
     assert _column(view, C.CLIENT_ORDER_ID) == ["od-0004"]
 
-    view.filter.setCurrentText("All")
+    view.toolbar.presets[Preset.ALL].click()
     assert view.proxy.rowCount() == 4
 
 
