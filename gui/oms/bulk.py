@@ -397,8 +397,14 @@ class BulkRunner:
         sender = CancelSender(client, self._service._limits[key], pairs, tracker.count)
         await sender.send(orders)
         failed = {result.client_order_id for result in sender.results if not result.ok}
+        failed.update(  # a failed pair-wide cancel may have landed too: read its orders
+            order.client_order_id
+            for (_, group), failure in zip(sender.wide, sender.wide_failures, strict=True)
+            if failure is not None
+            for order in group
+        )
         await self._confirm.reconcile(client, key, orders, previous, failed, _PENDING["cancel"])
-        results = self._wide_results(sender.wide, sender.wide_failures, previous, "cancel", tracker)
+        results = self._wide_results(sender.wide, sender.wide_failures, "cancel", tracker)
         settled = [
             self._settled(result, sender.errors.get(result.client_order_id))
             for result in sender.results
@@ -495,8 +501,16 @@ class BulkRunner:
         order's outcome is what the venue shows afterwards (see `_wide_results`)."""
         failures = await self._send_wide(key, wide, action)
         orders = [order for _, group in wide for order in group]
-        await self._confirm.reconcile(client, key, orders, previous, set(), _PENDING[action])
-        return self._wide_results(wide, failures, previous, action, tracker)
+        # A failed request may have landed (its answer lost): its orders are read until the
+        # venue answers, as a failed per-order request's are (confirm.py).
+        failed = {
+            order.client_order_id
+            for (_, group), failure in zip(wide, failures, strict=True)
+            if failure is not None
+            for order in group
+        }
+        await self._confirm.reconcile(client, key, orders, previous, failed, _PENDING[action])
+        return self._wide_results(wide, failures, action, tracker)
 
     async def _send_wide(
         self, key: Key, wide: list[VenueWide], action: str
@@ -518,7 +532,6 @@ class BulkRunner:
         self,
         wide: list[VenueWide],
         failures: list[OrderDeskError | None],
-        previous: dict[str, OrderStatus],
         action: str,
         tracker: _Tracker,
     ) -> list[ActionResult]:
@@ -529,7 +542,7 @@ class BulkRunner:
         for (_, orders), failure in zip(wide, failures, strict=True):
             part: list[ActionResult] = []
             for order in orders:
-                part.append(self._wide_result(order, failure, previous, action))
+                part.append(self._wide_result(order, failure, action))
             tracker.count(part)
             results.extend(part)
         return results
@@ -538,17 +551,20 @@ class BulkRunner:
         self,
         order: Order,
         failure: OrderDeskError | None,
-        previous: dict[str, OrderStatus],
         action: str,
     ) -> ActionResult:
         current = self._store.get(order.client_order_id)
         status = OrderStatus.UNKNOWN if current is None else current.status
-        if failure is None and status in _REACHED[action]:
-            return ActionResult(order.client_order_id, True)
-        if status == _PENDING[action]:  # no word from the venue after a failure
-            self._store.set_status(order.client_order_id, previous[order.client_order_id])
-            status = previous[order.client_order_id]
-        if status in _REACHED[action]:
+        if failure is None and status in _REACHED[action]:  # accepted (pending: until
+            return ActionResult(order.client_order_id, True)  # the venue reports it)
+        if status == _PENDING[action]:
+            # The request failed and no read got through (confirm.py sends an answered
+            # order back to its status): it may have landed. Shown pending, not back in
+            # its old status on a guess, for the poller to settle.
+            reason = f"outcome unknown ({_message(failure)}); pending until the venue reports it"
+            self._service._report(OrderDeskError(reason), order.client_order_id, action)
+            return ActionResult(order.client_order_id, False, reason)
+        if status in _REACHED[action]:  # the venue did it, whatever the request's answer
             return ActionResult(order.client_order_id, True)
         if failure is not None:
             self._service._report(failure, order.client_order_id, action)

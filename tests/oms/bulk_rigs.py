@@ -14,6 +14,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_FLOOR, Decimal
+from typing import Any
 
 import httpx
 from starlette.responses import PlainTextResponse
@@ -73,6 +74,8 @@ class Traffic:
     app: ASGIApp
     seen: list[str] = field(default_factory=list)
     refuse: Callable[[str], bool] | None = None
+    lose: Callable[[str], bool] | None = None
+    """Requests `lose` picks are processed, then answered 502 (the answer lost)."""
 
     async def __call__(self, scope: AsgiScope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -80,6 +83,14 @@ class Traffic:
             self.seen.append(line)
             if self.refuse is not None and self.refuse(line):
                 await PlainTextResponse("Service Unavailable", 503)(scope, receive, send)
+                return
+            if self.lose is not None and self.lose(line):
+
+                async def swallow(message: Any) -> None:
+                    pass
+
+                await self.app(scope, receive, swallow)
+                await PlainTextResponse("Bad Gateway", 502)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 

@@ -16,6 +16,7 @@ import pytest
 import pytest_asyncio
 
 from gui.domain.orders import TERMINAL, Order, OrderStatus, Side
+from gui.oms import confirm
 from gui.oms.bulk import EVERYTHING, BulkProgress, Scope
 from gui.oms.events import ErrorKind
 from tests.oms.bulk_rigs import Desk, at_venue, bulk_desk, populated
@@ -251,3 +252,43 @@ async def test_cancel_by_ids_still_answers_every_id(desk: Desk) -> None:
     again = await desk.service.cancel([dfx[1].client_order_id])
     assert not again[0].ok  # cancelled already: refused, nothing sent
     assert count(desk, "dfx", DFX_BATCH) == 1
+
+
+async def test_a_cancel_all_whose_answer_was_lost_is_done_when_the_venue_shows_it(
+    desk: Desk,
+) -> None:
+    # Arrange: Tread.fi cancels everything but its answer is lost (502 after processing).
+    orders = await populated(desk)
+    treadfi = [o for o in orders if o.venue == "treadfi"]
+    desk.traffic("treadfi").lose = lambda line: line == TREADFI_ALL
+
+    outcome = await desk.service.kill_switch()
+
+    # Assert: the venue's word decides: the orders it cancelled are done, none reported.
+    assert not outcome.failed, outcome.summary
+    assert all(desk.order(o.client_order_id).status in TERMINAL for o in treadfi)
+    assert not desk.errors
+
+
+async def test_a_lost_cancel_all_with_no_read_through_stays_pending_not_working(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Arrange: Tread.fi's cancel-all lands but its answer is lost, and every read fails too.
+    monkeypatch.setattr(confirm, "CONFIRM_DELAYS_S", (0.0, 0.0))
+    orders = await populated(desk)
+    treadfi = {o.client_order_id for o in orders if o.venue == "treadfi"}
+    traffic = desk.traffic("treadfi")
+    traffic.lose = lambda line: line == TREADFI_ALL
+    traffic.refuse = lambda line: line.startswith("GET ")
+
+    outcome = await desk.service.kill_switch()
+
+    # Assert: those orders are not shown working again on a guess: pending cancel, each
+    # named in the error pane with its outcome unknown; the next good poll settles them.
+    assert {r.client_order_id for r in outcome.failed} == treadfi
+    assert all(desk.order(cid).status == OrderStatus.PENDING_CANCEL for cid in treadfi)
+    assert {e.client_order_id for e in desk.errors} == treadfi
+    assert all("outcome unknown" in e.message for e in desk.errors)
+    traffic.refuse = None
+    await desk.settle()
+    assert all(desk.order(cid).status in TERMINAL for cid in treadfi)
