@@ -32,6 +32,25 @@ def _collect_garbage_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterat
         gc.enable()
 
 
+@pytest.fixture(autouse=True)
+def _no_redactor_left_on_the_log_handlers() -> Iterator[None]:
+    """Take the secret redactor off the root handlers after each test.
+
+    `install_redaction` (the desk, an accounts check) attaches it to the root logger's
+    handlers, among them pytest's own capture handlers, which live for the whole session; the
+    redactor keeps a masked trace as `exc_text` and clears `exc_info`, so a later test
+    checking that a trace was logged would see none. Each test starts with clean handlers.
+    """
+    import logging
+
+    from gui.oms.redaction import SecretRedactor
+
+    yield
+    for handler in logging.getLogger().handlers:
+        for attached in [f for f in handler.filters if isinstance(f, SecretRedactor)]:
+            handler.removeFilter(attached)
+
+
 @pytest.fixture
 def qasync_loop(qapp: object) -> Iterator[asyncio.AbstractEventLoop]:
     """A qasync event loop on the test's QApplication, closed properly afterwards.
