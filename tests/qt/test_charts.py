@@ -60,7 +60,8 @@ def test_nothing_selected_shows_the_empty_state(chart: FillProgressChart) -> Non
     empty = chart.findChild(QLabel, "chart.empty")
     assert empty is not None and empty.text() == "Select an order"
     assert not empty.isHidden()
-    assert chart.plot.objectName() == "chart.progress"
+    assert chart.progress_view.objectName() == "chart.progress"
+    assert chart.canvas.isHidden()
     assert _xy(chart.filled_curve) == ([], [])
 
 
@@ -155,14 +156,14 @@ def test_updates_redraw_the_same_items_and_ignore_other_orders(chart: FillProgre
         TWAP, status=OrderStatus.PARTIALLY_FILLED, filled_qty=Decimal("0.5")
     )
     chart.show_order(first, FILLS[1:])
-    items_before = list(chart.plot.getPlotItem().items)
+    items_before = list(chart.plot.items)
 
     chart.update_order(make_order(2, filled_qty=Decimal("1")), [])
     assert _xy(chart.filled_curve)[1][-1] == 25.0
 
     chart.update_order(TWAP, FILLS)
     assert _xy(chart.filled_curve)[1] == [0.0, 25.0, 100.0, 100.0]
-    assert list(chart.plot.getPlotItem().items) == items_before
+    assert list(chart.plot.items) == items_before
 
     chart.show_order(None, [])
     assert _xy(chart.filled_curve) == ([], [])
