@@ -30,6 +30,7 @@ from typing import Any
 import platformdirs
 import qasync
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from gui.oms.account_book import (
@@ -60,9 +61,10 @@ from gui.oms.store import OrderStore
 from gui.qt.accounts_menu import install_accounts_menu
 from gui.qt.bridge import DeskBridge
 from gui.qt.gc_guard import GarbageCollectorGuard
+from gui.qt.icons import desk_icon
 from gui.qt.main_window import MainWindow
 from gui.qt.sandbox_badge import install_sandbox_badge, set_mode_title
-from gui.qt.theme import apply_theme
+from gui.qt.theme import apply_theme, configure_high_dpi
 from gui.sandbox.process import SandboxProcess
 from gui.venues.base import VenueClient
 from gui.venues.registry import build_clients
@@ -409,6 +411,9 @@ async def _run(app: QApplication, args: argparse.Namespace) -> int:
     journal = open_journal(args.data_dir, sandbox=sandbox is not None)
     desk = build_desk(endpoints, settings, journal=journal)
     install_excepthook(desk.bridge)
+    desk.window.set_environment(
+        data_dir=args.data_dir, sandbox=sandbox is not None, config_dir=accounts_path.parent
+    )
     if sandbox is not None:
         install_sandbox_badge(desk.window)
     else:
@@ -469,8 +474,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG_ERROR
     QApplication.setOrganizationName("OrderDesk")
     QApplication.setApplicationName("OrderDesk")
+    configure_high_dpi()  # before the application exists
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    # The .desktop entry's name (resources/orderdesk.desktop): Wayland matches windows by it.
+    QGuiApplication.setDesktopFileName("orderdesk")
+    app.setWindowIcon(desk_icon())
     apply_theme(app)
     guard = GarbageCollectorGuard(app)  # Qt objects are only ever freed on this thread
     try:

@@ -5,26 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from gui.domain.orders import OrderStatus
 from gui.qt import theme
 from gui.qt.tables import STALE_ROLE
 
-_BAR_TRACK = QColor("#2a313b")
 _BAR_MARGIN_PX = 3
-_BAR_COLOURS: dict[tuple[bool, bool], QColor] = {
-    (full, stale): theme.with_alpha(
-        theme.STALE_TEXT
-        if stale
-        else theme.STATUS_COLOURS[OrderStatus.FILLED if full else OrderStatus.PARTIALLY_FILLED],
-        110 if stale else 150,
-    )
-    for full in (False, True)
-    for stale in (False, True)
-}
-"""(full, stale) -> bar colour, made once rather than per paint."""
 
 
 class ProgressBarDelegate(QStyledItemDelegate):
@@ -66,11 +53,14 @@ class ProgressBarDelegate(QStyledItemDelegate):
         track = opt.rect.adjusted(_BAR_MARGIN_PX, _BAR_MARGIN_PX, -_BAR_MARGIN_PX, -_BAR_MARGIN_PX)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.fillRect(track, _BAR_TRACK)
+        # Colours are read per paint, so a theme switch repaints in the new scheme.
+        painter.fillRect(track, theme.PROGRESS_TRACK)
         # Pixel width is the only place the Decimal becomes an int; no float arithmetic.
         filled_px = int(track.width() * percent / 100)
         if filled_px > 0:
-            bar = _BAR_COLOURS[(percent >= 100, index.data(STALE_ROLE) is True)]
+            bar = theme.progress_bar_colour(
+                full=percent >= 100, stale=index.data(STALE_ROLE) is True
+            )
             painter.fillRect(QRect(track.left(), track.top(), filled_px, track.height()), bar)
         painter.setFont(opt.font)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)

@@ -16,8 +16,9 @@ amend without a native one is a cancel/replace.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -34,6 +35,7 @@ from gui.oms.events import ErrorEvent, ErrorKind, VenueHealth
 from gui.oms.profiles import VenueProfile, initial_profiles
 from gui.oms.service import OrderService
 from gui.oms.store import OrderStore
+from gui.qt.about import HelpMenu
 from gui.qt.amend import CANCEL_REPLACE_FIELDS, AmendDialog
 from gui.qt.blotter import BlotterView
 from gui.qt.bridge import DeskBridge
@@ -43,13 +45,14 @@ from gui.qt.desk_flow import TicketFlow
 from gui.qt.errors import ErrorsView
 from gui.qt.fills import FillsView
 from gui.qt.lag_monitor import LoopLagLabel
+from gui.qt.layout import WindowLayout
+from gui.qt.notifications import DeskNotifier
+from gui.qt.overview_chart import WorkingOverviewChart
+from gui.qt.theme_menu import ThemeMenu
 from gui.qt.ticket import TicketWidget
 from gui.qt.venue_status import VenueStatusBar
 from gui.venues.base import VenueCapabilities
 
-SETTINGS_GEOMETRY = "main_window/geometry"
-SETTINGS_STATE = "main_window/state"
-SETTINGS_BLOTTER_HEADER = "blotter/header"
 AMENDABLE: frozenset[OrderStatus] = CANCELLABLE - {OrderStatus.PENDING_REPLACE}
 """Statuses in which the amend dialog opens (the service sends from the same set)."""
 
@@ -61,7 +64,8 @@ class MainWindow(QMainWindow):
         service: Trading verbs.
         store: The order store (read for fills of the charted order).
         bridge: Batched OMS events and owned background tasks.
-        settings: Where the layout is saved (no version in the keys, so upgrades keep it).
+        settings: Where the layout, theme and notification choice are saved (no version in
+            the keys, so upgrades keep them; see `gui.qt.layout`).
         profiles: What the ticket offers per venue; by default the service's venues without
             instruments (`ticket.set_profiles` adds them once loaded).
     """
@@ -106,6 +110,12 @@ class MainWindow(QMainWindow):
         self.errors_dock = self._dock(
             "dock.errors", "Errors", self.errors, Qt.DockWidgetArea.BottomDockWidgetArea
         )
+        # Every working order's progress, beside the ticket (issue 7, item 3).
+        self.overview = WorkingOverviewChart()
+        self.overview.order_clicked.connect(lambda cid: self.blotter.select_client_order_ids([cid]))
+        self.overview_dock = self._dock(
+            "dock.overview", "Working orders", self.overview, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
         self.splitDockWidget(self.fills_dock, self.chart_dock, Qt.Orientation.Horizontal)
         self.splitDockWidget(self.chart_dock, self.errors_dock, Qt.Orientation.Horizontal)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -133,6 +143,12 @@ class MainWindow(QMainWindow):
         self.ticket.submit_requested.connect(self._on_submit_requested)
         self.ticket.validation_failed.connect(self._on_validation_failed)
         bridge.orders_changed.connect(self._on_orders_changed)
+        bridge.orders_changed.connect(self.overview.update_orders)
+        for view in (self.blotter, self.fills):  # an export's outcome, where the trader looks
+            view.exported.connect(
+                lambda path, rows: self.statusBar().showMessage(f"Exported {rows} rows to {path}")
+            )
+            view.export_failed.connect(lambda reason: self.statusBar().showMessage(reason, 10000))
         bridge.fills_added.connect(self.fills.model.add)
         bridge.error_raised.connect(self.errors.model.add)
         bridge.health_changed.connect(self._on_health)
@@ -159,7 +175,13 @@ class MainWindow(QMainWindow):
             [520, 520, 420],
             Qt.Orientation.Horizontal,
         )
-        self.restore_layout()
+        # The layout as built is the default "Restore default layout" goes back to.
+        self.window_layout = WindowLayout(self, self.blotter, self.fills, settings)
+        self.window_layout.restore()
+        # Fills, rejections and disconnections, coalesced, in the status bar (and tray).
+        self.notifier = DeskNotifier(self, settings)
+        self.notifier.listen_to(bridge)
+        self._build_comfort_menus()
 
     # -- construction --------------------------------------------------------------------------
 
@@ -185,7 +207,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         view = self.menuBar().addMenu("&View")
         view.setObjectName("menu.view")
-        for dock in (self.ticket_dock, self.chart_dock, self.fills_dock, self.errors_dock):
+        docks = (self.ticket_dock, self.overview_dock, self.chart_dock, self.fills_dock)
+        for dock in (*docks, self.errors_dock):
             view.addAction(dock.toggleViewAction())
         orders = self.menuBar().addMenu("&Orders")
         orders.setObjectName("menu.orders")
@@ -195,6 +218,23 @@ class MainWindow(QMainWindow):
         for action in (self.flow.buy_ticket, self.flow.sell_ticket, self.flow.submit):
             ticket.addAction(action)
         ticket.addAction(self.flow.load)
+
+    def _build_comfort_menus(self) -> None:
+        # View gets the theme, the notifications toggle and the layout reset; then Help.
+        view = self.menuBar().findChild(QMenu, "menu.view")
+        assert isinstance(view, QMenu)
+        view.addSeparator()
+        self.theme_menu = ThemeMenu(
+            self.settings,
+            view,
+            followers=[self.chart.refresh_colours, self.overview.refresh_colours],
+        )
+        view.addMenu(self.theme_menu)
+        view.addAction(self.notifier.toggle_action)
+        view.addSeparator()
+        view.addAction(self.window_layout.restore_default_action)
+        self.help_menu = HelpMenu(self.settings.fileName(), self)
+        self.menuBar().addMenu(self.help_menu)
 
     def _selection_actions(self) -> tuple[QAction, ...]:
         return (self.action_cancel, self.action_pause, self.action_resume, self.action_amend)
@@ -299,6 +339,8 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         menu.setObjectName("blotter.context_menu")
         self._fill_order_menu(menu)
+        menu.addSeparator()
+        menu.addActions([self.blotter.copy_action, self.blotter.export_action])
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self.blotter.table.viewport().mapToGlobal(position))
 
@@ -358,26 +400,18 @@ class MainWindow(QMainWindow):
             {key: each.last_success_ts for key, each in self._health.items() if each.stale}
         )
 
-    # -- layout --------------------------------------------------------------------------------
-
-    def restore_layout(self) -> None:
-        """Restore window geometry, dock layout and blotter columns from the settings."""
-        geometry = self.settings.value(SETTINGS_GEOMETRY)
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        state = self.settings.value(SETTINGS_STATE)
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
-        header = self.settings.value(SETTINGS_BLOTTER_HEADER)
-        if isinstance(header, QByteArray):
-            self.blotter.restore_header_state(header)
+    # -- layout and environment ------------------------------------------------------------
 
     def save_layout(self) -> None:
-        """Save window geometry, dock layout and blotter columns to the settings."""
-        self.settings.setValue(SETTINGS_GEOMETRY, self.saveGeometry())
-        self.settings.setValue(SETTINGS_STATE, self.saveState())
-        self.settings.setValue(SETTINGS_BLOTTER_HEADER, self.blotter.header_state())
-        self.settings.sync()
+        """Save window geometry, dock layout and blotter columns (with sort) to the settings."""
+        self.window_layout.save()
+
+    def set_environment(
+        self, *, data_dir: Path | None, sandbox: bool, config_dir: Path | None = None
+    ) -> None:
+        """Tell the About box where the desk keeps its files and whether it trades on the
+        sandbox (see `HelpMenu.set_environment`)."""
+        self.help_menu.set_environment(data_dir=data_dir, sandbox=sandbox, config_dir=config_dir)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_layout()

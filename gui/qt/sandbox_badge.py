@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStatusBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSizePolicy, QStatusBar, QWidget
 
 __all__ = ["LIVE_TITLE", "SANDBOX_TITLE", "install_sandbox_badge", "set_mode_title"]
 
@@ -54,6 +54,8 @@ class _BadgeStrip(QWidget):
         self.badge.setStyleSheet(_BADGE_STYLE)
         self.badge.setToolTip(_BADGE_TIP)
         self.message = _named(QLabel(), "statusbar.sandbox_message")
+        # A long message takes only the room left: the venue indicators keep their width.
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
         layout.setSpacing(8)

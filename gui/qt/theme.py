@@ -1,47 +1,70 @@
-"""How the desk looks: status, side and error colours, fonts, number and time display, and the QSS.
+"""How the desk looks: status, side and error colours, fonts, number and time display, the
+light and dark themes, and high-DPI setup.
 
 Colours are derived once from the domain's status sets (`TERMINAL`, `PENDING`, ...), so the
 blotter, the chart and any badge agree on what "pending" looks like. Numbers are shown from
 `Decimal` without float conversion, in a font with tabular (fixed-width) digits.
+
+The colour constants below are *live*: `apply_theme` repaints each `QColor` object in place
+with the chosen scheme's colour (`gui.qt.palettes`), so code that reads them when it paints
+(model data roles, delegates, a stored reference such as `theme.STATUS_COLOURS[s]`) follows a
+theme switch with no further work. A copy made once (`with_alpha(...)` at import, a
+pyqtgraph pen) does not: rebuild it on `theme_signals().changed`, or on the widget's
+`QEvent.Type.PaletteChange`, which every widget receives on a switch.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+from functools import cache
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from gui.domain.orders import PENDING, TERMINAL, WORKING, Order, OrderStatus, Side
 from gui.oms.events import ErrorKind, VenueState
+from gui.qt.palettes import DARK, PALETTES, Palette, style_sheet
 
-# Base palette: a dark, low-glare trading look.
-WINDOW = QColor("#14171c")
-BASE = QColor("#181c22")
-ALTERNATE_BASE = QColor("#1d2229")
-RAISED = QColor("#232932")
-BORDER = QColor("#2e3540")
-TEXT = QColor("#d8dde4")
-DIM_TEXT = QColor("#8b94a1")
-ACCENT = QColor("#3d8bfd")
-SELECTION = QColor("#264a75")
+DEFAULT_THEME = "dark"
+"""The theme of a new installation."""
+THEME_NAMES: tuple[str, ...] = tuple(PALETTES)
+"""Every theme name `apply_theme` takes: `("dark", "light")`."""
+SETTINGS_THEME = "appearance/theme"
+"""QSettings key of the chosen theme name (no version in the key, so upgrades keep it)."""
+UI_FONT_PT = 9.0
+"""The desk's UI font size in points: dense, as trading screens are."""
 
-BUY = QColor("#35c27a")
+# Base palette (live: see the module docstring). Initially the dark scheme.
+WINDOW = QColor(DARK.window)
+BASE = QColor(DARK.base)
+ALTERNATE_BASE = QColor(DARK.alternate_base)
+RAISED = QColor(DARK.raised)
+BORDER = QColor(DARK.border)
+TEXT = QColor(DARK.text)
+DIM_TEXT = QColor(DARK.dim_text)
+ACCENT = QColor(DARK.accent)
+SELECTION = QColor(DARK.selection)
+
+BUY = QColor(DARK.buy)
 """Buy text colour (green)."""
-SELL = QColor("#f0565e")
+SELL = QColor(DARK.sell)
 """Sell text colour (red)."""
 SIDE_COLOURS: dict[Side, QColor] = {Side.BUY: BUY, Side.SELL: SELL}
 """Text colour of a side, wherever a side is shown."""
 
-_BLUE = QColor("#5aa9ff")
-_TEAL = QColor("#2ec4b6")
-_AMBER = QColor("#f0b429")
-_PURPLE = QColor("#a892d6")
-_GREEN = QColor("#3fb950")
-_GREY = QColor("#7d8590")
-_RED = QColor("#f85149")
-_ORANGE = QColor("#ff8c42")
+_BLUE = QColor(DARK.blue)
+_TEAL = QColor(DARK.teal)
+_AMBER = QColor(DARK.amber)
+_PURPLE = QColor(DARK.purple)
+_GREEN = QColor(DARK.green)
+_GREY = QColor(DARK.grey)
+_RED = QColor(DARK.red)
+_ORANGE = QColor(DARK.orange)
+_MAGENTA = QColor(DARK.magenta)
+_LIGHT_BLUE = QColor(DARK.light_blue)
+_STOPPED = QColor(DARK.stopped)
 
 # First matching group wins, most specific first; every status must land in one group.
 _STATUS_GROUPS: tuple[tuple[frozenset[OrderStatus], QColor], ...] = (
@@ -69,8 +92,8 @@ ERROR_KIND_COLOURS: dict[ErrorKind, QColor] = {
     ErrorKind.VALIDATION: _AMBER,
     ErrorKind.REJECTED: _RED,
     ErrorKind.NETWORK: _ORANGE,
-    ErrorKind.INTERNAL: QColor("#e06cdf"),
-    ErrorKind.WARNING: QColor("#79c0ff"),
+    ErrorKind.INTERNAL: _MAGENTA,
+    ErrorKind.WARNING: _LIGHT_BLUE,
 }
 """Text colour of each error kind in the error pane."""
 
@@ -79,13 +102,74 @@ VENUE_STATE_COLOURS: dict[VenueState, QColor] = {
     VenueState.OK: _GREEN,
     VenueState.DEGRADED: _AMBER,
     VenueState.DISCONNECTED: _RED,
-    VenueState.STOPPED: QColor("#545b66"),
+    VenueState.STOPPED: _STOPPED,
 }
 """Colour of a venue account's status-bar dot: ok green, degraded amber, disconnected red,
 connecting grey, stopped dark grey."""
 
-STALE_TEXT = QColor("#737b87")
+STALE_TEXT = QColor(DARK.stale_text)
 """Text colour of a blotter row whose venue account is disconnected (shown italic too)."""
+
+PROGRESS_TRACK = QColor(DARK.progress_track)
+"""The empty part of a filled % bar (`delegates.ProgressBarDelegate`)."""
+
+_LIVE: dict[str, QColor] = {
+    "window": WINDOW,
+    "base": BASE,
+    "alternate_base": ALTERNATE_BASE,
+    "raised": RAISED,
+    "border": BORDER,
+    "text": TEXT,
+    "dim_text": DIM_TEXT,
+    "accent": ACCENT,
+    "selection": SELECTION,
+    "buy": BUY,
+    "sell": SELL,
+    "blue": _BLUE,
+    "teal": _TEAL,
+    "amber": _AMBER,
+    "purple": _PURPLE,
+    "green": _GREEN,
+    "grey": _GREY,
+    "red": _RED,
+    "orange": _ORANGE,
+    "magenta": _MAGENTA,
+    "light_blue": _LIGHT_BLUE,
+    "stopped": _STOPPED,
+    "stale_text": STALE_TEXT,
+    "progress_track": PROGRESS_TRACK,
+}
+"""Palette role -> the live colour that follows it."""
+
+_current: str | None = None
+
+
+class ThemeSignals(QObject):
+    """Announces theme switches (one instance: `theme_signals()`).
+
+    Signals:
+        changed (str): The theme now applied, a name from `THEME_NAMES`; emitted by
+            `apply_theme` when the theme differs from the one applied before.
+    """
+
+    changed = Signal(str)
+
+
+@cache
+def theme_signals() -> ThemeSignals:
+    """The one `ThemeSignals` of the process (created on first use)."""
+    return ThemeSignals()
+
+
+def current_theme() -> str | None:
+    """The name of the theme `apply_theme` applied last, None before the first call."""
+    return _current
+
+
+def theme_from_settings(settings: QSettings) -> str:
+    """The theme saved under `SETTINGS_THEME`; `DEFAULT_THEME` when none or not a known name."""
+    name = settings.value(SETTINGS_THEME)
+    return name if isinstance(name, str) and name in PALETTES else DEFAULT_THEME
 
 
 def with_alpha(colour: QColor, alpha: int) -> QColor:
@@ -98,6 +182,26 @@ def with_alpha(colour: QColor, alpha: int) -> QColor:
 def status_tint(status: OrderStatus) -> QColor:
     """A faint background for a status cell: the status colour at `STATUS_TINT_ALPHA`."""
     return with_alpha(STATUS_COLOURS[status], STATUS_TINT_ALPHA)
+
+
+def progress_bar_colour(*, full: bool, stale: bool) -> QColor:
+    """The filled part of a filled % bar in the current theme.
+
+    Args:
+        full: The order is fully filled (green; otherwise partially filled teal).
+        stale: The row's venue account is disconnected (grey, fainter).
+    """
+    return _progress_bar_colour(current_theme(), full, stale)
+
+
+@cache
+def _progress_bar_colour(theme_name: str | None, full: bool, stale: bool) -> QColor:
+    # Cached per theme: a paint asks for it once per visible cell.
+    alpha = PALETTES[theme_name or DEFAULT_THEME].progress_alpha
+    if stale:
+        return with_alpha(STALE_TEXT, alpha * 3 // 4)
+    status = OrderStatus.FILLED if full else OrderStatus.PARTIALLY_FILLED
+    return with_alpha(STATUS_COLOURS[status], alpha)
 
 
 def number_font(base: QFont | None = None) -> QFont:
@@ -188,88 +292,29 @@ def format_age(seconds: float | None) -> str:
     return f"{int(seconds // 86400)} d"
 
 
-_QSS = """
-QToolTip { color: #d8dde4; background: #232932; border: 1px solid #3a4350; padding: 3px; }
-QLineEdit, QComboBox, QSpinBox, QDateTimeEdit {
-    background: #0f1216; color: #d8dde4; border: 1px solid #333b47; border-radius: 3px;
-    padding: 2px 6px; min-height: 18px; selection-background-color: #264a75;
-}
-QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDateTimeEdit:focus { border-color: #3d8bfd; }
-QLineEdit:disabled, QComboBox:disabled, QSpinBox:disabled, QDateTimeEdit:disabled {
-    color: #59616c; background: #171a1f; border-color: #252b33;
-}
-QLineEdit[invalid="true"], QComboBox[invalid="true"] { border-color: #f85149; }
-QComboBox QAbstractItemView {
-    background: #1d2229; border: 1px solid #3a4350; selection-background-color: #264a75;
-}
-QLabel[role="caption"] { color: #8b94a1; }
-QLabel[role="field-error"] { color: #ff7b72; }
-QLabel[role="heading"] { color: #d8dde4; font-weight: 600; }
-QLabel[role="empty"] { color: #6b7480; font-size: 11pt; }
-QPushButton {
-    background: #2a313c; color: #d8dde4; border: 1px solid #3a4350; border-radius: 3px;
-    padding: 4px 12px;
-}
-QPushButton:hover { background: #323a47; }
-QPushButton:pressed { background: #222831; }
-QPushButton:disabled { color: #5c6470; background: #1f242b; border-color: #2a303a; }
-QPushButton[side="buy"] {
-    background: #1c7a48; border-color: #27a05f; color: #ffffff; font-weight: 600; padding: 6px 12px;
-}
-QPushButton[side="buy"]:hover { background: #219157; }
-QPushButton[side="buy"]:pressed { background: #17653c; }
-QPushButton[side="sell"] {
-    background: #ad3139; border-color: #d4444d; color: #ffffff; font-weight: 600; padding: 6px 12px;
-}
-QPushButton[side="sell"]:hover { background: #c53a43; }
-QPushButton[side="sell"]:pressed { background: #8f2830; }
-QPushButton[side="buy"]:disabled, QPushButton[side="sell"]:disabled {
-    background: #2a2f36; border-color: #343a43; color: #6b7480;
-}
-QTableView {
-    background: #181c22; alternate-background-color: #1d2229; gridline-color: #242a32;
-    border: 1px solid #2e3540; selection-background-color: #264a75; selection-color: #ffffff;
-}
-QHeaderView::section {
-    background: #20252d; color: #aab2bd; padding: 3px 6px; border: none;
-    border-right: 1px solid #2e3540; border-bottom: 1px solid #2e3540;
-}
-QScrollBar:vertical, QScrollBar:horizontal { background: #14171c; border: none; }
-QScrollBar:vertical { width: 10px; }
-QScrollBar:horizontal { height: 10px; }
-QScrollBar::handle { background: #39414d; border-radius: 4px; min-height: 24px; min-width: 24px; }
-QScrollBar::handle:hover { background: #4a5462; }
-QScrollBar::add-line, QScrollBar::sub-line { width: 0; height: 0; }
-QScrollBar::add-page, QScrollBar::sub-page { background: none; }
-QDockWidget::title { background: #1d2229; padding: 4px 6px; }
-QFrame[venueState="disconnected"] { background: rgba(248, 81, 73, 46); border-radius: 3px; }
-QLabel[venueState="disconnected"] { color: #ff7b72; font-weight: 600; background: transparent; }
-"""
-
-
-def _palette() -> QPalette:
+def _palette(colours: Palette) -> QPalette:
     palette = QPalette()
     roles = {
-        QPalette.ColorRole.Window: WINDOW,
-        QPalette.ColorRole.WindowText: TEXT,
-        QPalette.ColorRole.Base: BASE,
-        QPalette.ColorRole.AlternateBase: ALTERNATE_BASE,
-        QPalette.ColorRole.Text: TEXT,
-        QPalette.ColorRole.Button: RAISED,
-        QPalette.ColorRole.ButtonText: TEXT,
-        QPalette.ColorRole.ToolTipBase: RAISED,
-        QPalette.ColorRole.ToolTipText: TEXT,
-        QPalette.ColorRole.PlaceholderText: QColor("#5c6470"),
-        QPalette.ColorRole.Highlight: SELECTION,
-        QPalette.ColorRole.HighlightedText: QColor("#ffffff"),
-        QPalette.ColorRole.Link: ACCENT,
-        QPalette.ColorRole.Mid: BORDER,
-        QPalette.ColorRole.Dark: QColor("#0f1216"),
-        QPalette.ColorRole.Light: QColor("#3a4350"),
+        QPalette.ColorRole.Window: colours.window,
+        QPalette.ColorRole.WindowText: colours.text,
+        QPalette.ColorRole.Base: colours.base,
+        QPalette.ColorRole.AlternateBase: colours.alternate_base,
+        QPalette.ColorRole.Text: colours.text,
+        QPalette.ColorRole.Button: colours.raised,
+        QPalette.ColorRole.ButtonText: colours.text,
+        QPalette.ColorRole.ToolTipBase: colours.raised,
+        QPalette.ColorRole.ToolTipText: colours.text,
+        QPalette.ColorRole.PlaceholderText: colours.placeholder,
+        QPalette.ColorRole.Highlight: colours.selection,
+        QPalette.ColorRole.HighlightedText: colours.selected_text,
+        QPalette.ColorRole.Link: colours.accent,
+        QPalette.ColorRole.Mid: colours.border,
+        QPalette.ColorRole.Dark: colours.shadow,
+        QPalette.ColorRole.Light: colours.bevel,
     }
     for role, colour in roles.items():
-        palette.setColor(role, colour)
-    disabled = QColor("#59616c")
+        palette.setColor(role, QColor(colour))
+    disabled = QColor(colours.disabled_text)
     for role in (
         QPalette.ColorRole.Text,
         QPalette.ColorRole.WindowText,
@@ -279,18 +324,59 @@ def _palette() -> QPalette:
     return palette
 
 
-def apply_theme(app: QApplication) -> None:
-    """Give the whole application the desk's dark, dense look.
+def apply_theme(app: QApplication, name: str = DEFAULT_THEME) -> None:
+    """Give the whole application the desk's dense look in the `name` colour scheme.
 
-    Sets the Fusion style (the same on every platform), the dark palette, a 9 pt UI font and
-    the style sheet. Call once, before the main window is shown.
+    Sets the Fusion style (the same on every platform), the scheme's palette, a 9 pt UI font
+    and the style sheet, and repaints the live colour constants in place. Every widget gets a
+    `PaletteChange` event and repaints; `theme_signals().changed` is emitted when the theme
+    differs from the one applied before. May be called again at any time to switch live.
 
     Args:
         app: The running application.
+        name: A name from `THEME_NAMES` (`"dark"` or `"light"`).
+
+    Raises:
+        ValueError: `name` is not a known theme.
     """
-    app.setStyle("Fusion")
-    app.setPalette(_palette())
-    font = QFont(app.font())
-    font.setPointSizeF(9.0)
-    app.setFont(font)
-    app.setStyleSheet(_QSS)
+    global _current
+    colours = PALETTES.get(name)
+    if colours is None:
+        raise ValueError(f"unknown theme {name!r}; expected one of {', '.join(THEME_NAMES)}")
+    for role, live in _LIVE.items():
+        live.setRgba(QColor(getattr(colours, role)).rgba())
+    # Each of these re-polishes every widget: skip what a switch does not change.
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
+    app.setPalette(_palette(colours))
+    if app.font().pointSizeF() != UI_FONT_PT:
+        font = QFont(app.font())
+        font.setPointSizeF(UI_FONT_PT)
+        app.setFont(font)
+    app.setStyleSheet(style_sheet(colours))
+    changed = name != _current
+    _current = name
+    if changed:
+        theme_signals().changed.emit(name)
+
+
+def configure_high_dpi() -> bool:
+    """Prepare Qt for fractional display scaling (125 %, 150 % ...); call it before the
+    `QApplication` exists.
+
+    Qt 6 always scales by the screen's device pixel ratio; this makes it use the exact ratio
+    (`PassThrough`) instead of rounding 1.5 to 2, so the desk is neither blurry nor oversized
+    on a 150 % screen. Pixmaps the desk draws itself are made at the widget's
+    `devicePixelRatioF()` (see `gui.qt.icons`).
+
+    Returns:
+        True when the policy was set; False when a `QGuiApplication` already existed (Qt
+        would ignore the policy then, so nothing is changed; e.g. a probe that made its own
+        application before calling `gui.app.main`).
+    """
+    if QGuiApplication.instance() is not None:
+        return False
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    return True
