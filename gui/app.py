@@ -400,9 +400,12 @@ async def _run(app: QApplication, args: argparse.Namespace) -> int:
             # Started from a menu, the desk should open: on the sandbox, saying why.
             unusable = f"{exc}; running the sandbox instead (Settings > Accounts…)"
             log.error("%s", unusable)
+    early: SandboxProcess | None = getattr(args, "early_sandbox", None)
     if endpoints is None:
-        sandbox = SandboxProcess(seed=args.seed, speed=args.speed, faults=args.faults)
+        sandbox = early or SandboxProcess(seed=args.seed, speed=args.speed, faults=args.faults)
         endpoints = await sandbox.start()
+    elif early is not None:  # spawned on a guess that live accounts overruled
+        early.stop()
     # The sandbox's demo credentials are credentials like any other.
     install_redaction(endpoint_secrets(endpoints))
     settings = (
@@ -472,6 +475,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"orderdesk: cannot use the data directory {args.data_dir}: {exc}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
+    # The sandbox starts first, so its start-up overlaps the desk's (issue 8, item 5).
+    early = None
+    if args.accounts is None and (args.sandbox or not has_live_accounts(default_accounts_path())):
+        early = SandboxProcess(seed=args.seed, speed=args.speed, faults=args.faults)
+        early.spawn()
+    args.early_sandbox = early
     QApplication.setOrganizationName("OrderDesk")
     QApplication.setApplicationName("OrderDesk")
     configure_high_dpi()  # before the application exists
@@ -485,6 +494,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(qasync.run(_run(app, args)))
     finally:
+        if early is not None:
+            early.stop()  # idempotent: `_run` stops it too
         guard.stop()
         for handler in handlers:
             logging.getLogger().removeHandler(handler)
