@@ -254,20 +254,27 @@ async def test_gone_orders_are_read_least_recently_tried_first() -> None:
     assert venue.asked == first
 
 
-@pytest.mark.asyncio
-async def test_a_finished_order_whose_fills_were_not_read_is_read_until_they_are_in() -> None:
-    # Arrange: the venue reports a market order filled but its trades unread (DFX: the
-    # trades read was refused by a rate limit), so the desk has no fill for it.
-    store = OrderStore()
+def _filled_without_fills(store: OrderStore, fills: tuple[FillReport, ...] | None) -> OrderReport:
+    """Put order OD1 in `store`, filled by a report whose fills are `fills` (None: unread;
+    (): an empty list), so its fills fall short; return that report."""
     filled = dataclasses.replace(
         _working_order(store, 1),
         status=OrderStatus.FILLED,
         venue_status="FILLED",
         filled_qty=Decimal("1"),
         avg_fill_px=Decimal("100"),
-        fills=None,
+        fills=fills,
     )
     store.apply_reports([filled], observed_at=store.stamp())
+    return filled
+
+
+@pytest.mark.asyncio
+async def test_a_finished_order_whose_fills_were_not_read_is_read_until_they_are_in() -> None:
+    # Arrange: the venue reports a market order filled but its trades unread (DFX: the
+    # trades read was refused by a rate limit), so the desk has no fill for it.
+    store = OrderStore()
+    filled = _filled_without_fills(store, fills=None)
     assert store.get("OD1").status == OrderStatus.FILLED  # type: ignore[union-attr]
     assert store.fills("OD1") == [] and store.has_fills_short("treadfi", "desk-a")
     fill = FillReport("T1", Decimal("1"), Decimal("100"), T0)
@@ -292,15 +299,7 @@ async def test_a_finished_order_whose_fills_were_not_read_is_read_until_they_are
 @pytest.mark.asyncio
 async def test_fills_that_never_add_up_stop_costing_reads() -> None:
     store = OrderStore()
-    filled = dataclasses.replace(
-        _working_order(store, 1),
-        status=OrderStatus.FILLED,
-        venue_status="FILLED",
-        filled_qty=Decimal("1"),
-        avg_fill_px=Decimal("100"),
-        fills=(),
-    )
-    store.apply_reports([filled], observed_at=store.stamp())
+    filled = _filled_without_fills(store, fills=())
     venue = GoneOrdersVenue({"V1": filled})  # a venue whose trades never show
     poller = VenuePoller(venue, store)  # type: ignore[arg-type]  # a fake client
 
