@@ -557,7 +557,7 @@ class BulkRunner:
         status = OrderStatus.UNKNOWN if current is None else current.status
         if failure is None and status in _REACHED[action]:  # accepted (pending: until
             return ActionResult(order.client_order_id, True)  # the venue reports it)
-        if status == _PENDING[action]:
+        if status == _PENDING[action] and failure is not None:
             # The request failed and no read got through (confirm.py sends an answered
             # order back to its status): it may have landed. Shown pending, not back in
             # its old status on a guess, for the poller to settle.
