@@ -3,10 +3,10 @@
 Builds what `gui.app.build_desk` builds below the Qt layer (clients, store, journal,
 service, pollers), restores and reconciles from the journal, submits the soak tickets not
 yet journaled, waits until none is in flight, pulls the kill switch on what still works,
-waits until every order is done, and exits 0. Prints one JSON line per event on stdout
-(`{"event": "submitted", "count": n}`...) so the test can SIGKILL it halfway and read its
-figures. Tickets are told apart by their notes (`soak-<index>`), so a restarted process
-sends exactly the ones its journal has no intent for: never one twice.
+waits until every order is done with its fills in, and exits 0. Prints one JSON line per
+event on stdout (`{"event": "submitted", "count": n}`...) so the test can SIGKILL it
+halfway and read its figures. Tickets are told apart by their notes (`soak-<index>`), so a
+restarted process sends exactly the ones its journal has no intent for: never one twice.
 """
 
 from __future__ import annotations
@@ -92,15 +92,23 @@ async def run(args: argparse.Namespace) -> int:
 
     await asyncio.gather(*(submit(ticket) for ticket in todo))
     await until(lambda: not any(order.status in PENDING for order in store.orders()), 120)
+
     # The trader presses the kill switch until nothing works (a venue that keeps answering
     # 429 or 5xx can refuse a press); each press is one audit entry.
+    def settled() -> bool:
+        """Every order finished, with its fills in (a finished order whose fills fall
+        short is read again by its poller: the desk's work on it is not done yet)."""
+        return all(order.is_terminal for order in store.orders()) and not any(
+            store.has_fills_short(client.venue, client.account) for client in clients.values()
+        )
+
     for press in range(1, KILL_SWITCH_PRESSES + 1):
         outcome = await service.kill_switch(include_pinned=True)
         emit("kill switch", press=press, summary=outcome.summary)
         await until(lambda: all(order.is_terminal for order in store.orders()), 60)
         if all(order.is_terminal for order in store.orders()):
             break
-    await until(lambda: all(order.is_terminal for order in store.orders()), CONFIRM_WAIT_S)
+    await until(settled, CONFIRM_WAIT_S)
     await journal.flush()
     for poller in pollers:
         await poller.stop()
