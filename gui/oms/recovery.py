@@ -28,7 +28,6 @@ import gc
 import logging
 import time
 from dataclasses import dataclass
-from decimal import Decimal
 
 from gui.domain.errors import VenueError, VenueNotFound
 from gui.domain.orders import Order, OrderStatus
@@ -106,10 +105,6 @@ async def reconcile(service: OrderService) -> ReconcileReport:
     resolving = 0
     for order in store.orders():
         if order.is_terminal:
-            if order.venue_order_id is not None and _fills_short(store, order):
-                # Finished, but its fills were not in yet when the desk stopped (a market
-                # order filled in its submit answer, fills read later): read them now.
-                by_account.setdefault((order.venue, order.account), []).append(order)
             continue
         if order.is_between_legs:
             _settle_between_legs(service, order)
@@ -118,6 +113,11 @@ async def reconcile(service: OrderService) -> ReconcileReport:
             resolving += service.resolve_lost_submit(order.client_order_id)
             continue
         by_account.setdefault((order.venue, order.account), []).append(order)
+    # Finished, but their fills were not in yet when the desk stopped (a market order
+    # filled in its submit answer, fills to be read): the store's index names them.
+    for venue, account in service.clients:
+        if short := store.fills_short(venue, account):
+            by_account.setdefault((venue, account), []).extend(short)
     with background_requests():  # a trader acting meanwhile goes first
         counts = await asyncio.gather(
             *(_reconcile_account(service, key, orders) for key, orders in by_account.items())
@@ -184,12 +184,6 @@ async def _reconcile_account(
 
     await asyncio.gather(*(one(order) for order in orders))
     return changed, gone, failed
-
-
-def _fills_short(store: OrderStore, order: Order) -> bool:
-    """The order's fills add up to less than its filled quantity."""
-    have = sum((fill.quantity for fill in store.fills(order.client_order_id)), Decimal(0))
-    return order.filled_qty > have
 
 
 def _declare_gone(service: OrderService, order: Order) -> None:

@@ -228,8 +228,9 @@ class OrderStore:
         report merging, nothing sent.
 
         Every index is rebuilt as if the orders had lived here all along: venue order ids
-        (each leg's included) and legs' client order ids lead to their order, and each fill's
-        (venue, fill id) is known, so the same fill reported again is dropped. Publishes one
+        (each leg's included) and legs' client order ids lead to their order, each fill's
+        (venue, fill id) is known, so the same fill reported again is dropped, and finished
+        orders whose fills fall short are in `fills_short`. Publishes one
         `StoreChange` with every order and fill (the blotter shows them at once).
 
         Args:
@@ -261,6 +262,9 @@ class OrderStore:
             if bucket:
                 self._fills[client_order_id] = bucket
                 restored_fills.extend(bucket)
+        for order in by_id.values():  # finished while its fills were still to be read
+            if order.filled_qty > 0 and order.status in TERMINAL:
+                self._track_short(order)
         if by_id or restored_fills:
             self.changed.publish(
                 StoreChange(orders=tuple(by_id.values()), fills=tuple(restored_fills))
