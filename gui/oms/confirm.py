@@ -154,23 +154,13 @@ class Confirmer:
         return await read_order(self._store, client, order.client_order_id, limit=self._limits[key])
 
     async def look_up(self, client: VenueClient, order: Order) -> bool:
-        """Read one order by its venue order id and apply the report (a failed read is
-        logged: the next poll tries again). True when the venue answered.
+        """Read one order once by its venue order id and apply the report (a failed read
+        is logged: the next poll tries again). True when the venue answered.
 
         Raises:
             RateLimitedNow: Inside `immediate_requests()`, when the read would wait.
         """
-        assert order.venue_order_id is not None
-        asked_at = self._store.stamp()
-        try:
-            report = await client.order(order.venue_order_id)
-        except VenueError as exc:
-            log.info("look-up of %s failed: %s", order.client_order_id, exc)
-            return False
-        self._store.apply_report(
-            report, client_order_id=order.client_order_id, observed_at=asked_at
-        )
-        return True
+        return await read_order(self._store, client, order.client_order_id, ())
 
 
 CONFIRM_DELAYS_S = (0.5, 1.0, 2.0, 4.0, 8.0)

@@ -743,16 +743,8 @@ class OrderService:
 
     async def _refresh(self, client: VenueClient, client_order_id: str) -> None:
         """Fetch the order after an accepted request so the blotter shows the venue's own
-        word (a failed read is logged; the poller reads it again)."""
-        order = self.store.get(client_order_id)
-        assert order is not None and order.venue_order_id is not None
-        sent_at = self.store.stamp()
-        try:
-            report = await client.order(order.venue_order_id)
-        except VenueError as exc:
-            log.info("refresh of %s failed: %s", client_order_id, exc)
-        else:
-            self.store.apply_report(report, client_order_id=client_order_id, observed_at=sent_at)
+        word (one read; a failed one is logged and the poller reads it again)."""
+        await read_order(self.store, client, client_order_id, ())
 
     # -- plumbing ----------------------------------------------------------------------------
 
