@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
 
 from gui.oms.events import ErrorEvent
 from gui.qt import theme
+from gui.qt.record_proxy import RecordSortProxy
 from gui.qt.tables import (
     Column,
     ColumnId,
     RecordTableModel,
-    TypedSortProxy,
     configure_table,
     text_column,
     time_column,
@@ -111,7 +111,7 @@ class ErrorsView(QWidget):
 
     Attributes:
         model: The source model; feed it with `model.add(event)`.
-        proxy: The typed-sorting proxy.
+        proxy: The typed-sorting proxy (`RecordSortProxy`).
         table: The table view (objectName `errors.table`).
         clear_button: Removes every row (objectName `errors.clear`).
 
@@ -125,7 +125,7 @@ class ErrorsView(QWidget):
     def __init__(self, parent: QWidget | None = None, *, model: ErrorsModel | None = None) -> None:
         super().__init__(parent)
         self.model = model if model is not None else ErrorsModel(self)
-        self.proxy = TypedSortProxy(self)
+        self.proxy = RecordSortProxy(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView(objectName="errors.table")
         self.table.setModel(self.proxy)

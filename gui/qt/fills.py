@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QTableView, QVBoxLayout, QWidg
 
 from gui.domain.orders import Fill, FillKind
 from gui.qt import theme
+from gui.qt.record_proxy import RecordSortProxy
 from gui.qt.table_export import (
     CsvExporter,
     open_export_dialog,
@@ -30,7 +31,6 @@ from gui.qt.tables import (
     Column,
     ColumnId,
     RecordTableModel,
-    TypedSortProxy,
     configure_table,
     decimal_column,
     text_column,
@@ -165,7 +165,7 @@ class FillsView(QWidget):
 
     Attributes:
         model: The source model; feed it with `model.add(fills)`.
-        proxy: The typed-sorting proxy.
+        proxy: The typed-sorting proxy (`RecordSortProxy`).
         table: The table view (objectName `fills.table`).
         copy_action: "Copy rows" (Ctrl+C while the table has focus).
         export_action: "Export fills to CSV…": opens the non-modal save dialog.
@@ -181,7 +181,7 @@ class FillsView(QWidget):
     def __init__(self, parent: QWidget | None = None, *, model: FillsModel | None = None) -> None:
         super().__init__(parent)
         self.model = model if model is not None else FillsModel(self)
-        self.proxy = TypedSortProxy(self)
+        self.proxy = RecordSortProxy(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
         self.table.setObjectName("fills.table")
