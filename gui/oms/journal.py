@@ -103,13 +103,14 @@ class JournalState:
     Attributes:
         orders: The latest snapshot of each order, in the order they were first journaled.
         fills: Order's client order id -> its fills, oldest first, no duplicates.
-        tickets: Client order id of an order or of a leg -> the ticket it was sent with.
+        tickets: Client order id of an order or of a leg -> the ticket it was sent with,
+            each decoded on first look-up.
         audit: Trader actions, oldest first.
     """
 
     orders: list[Order]
     fills: dict[str, list[Fill]]
-    tickets: dict[str, OrderTicket]
+    tickets: codec.TicketBook
     audit: list[AuditEntry]
 
 

@@ -17,11 +17,12 @@ field removed is ignored. The schema version in `meta` changes only when the tab
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -212,16 +213,72 @@ def decode_ticket(text: str) -> OrderTicket:
     return _TICKET.validate_json(text)
 
 
-def decode_tickets(rows: Iterable[tuple[str, str]]) -> dict[str, OrderTicket]:
-    """Tickets by client order id from (client order id, JSON) rows; a row that does not
-    decode is logged and left out."""
-    tickets: dict[str, OrderTicket] = {}
-    for client_order_id, text in rows:
+def decode_tickets(rows: Iterable[tuple[str, str]]) -> TicketBook:
+    """Tickets by client order id from (client order id, JSON) rows, each decoded when it is
+    first looked up (see `TicketBook`)."""
+    return TicketBook(rows)
+
+
+class TicketBook(MutableMapping[str, OrderTicket]):
+    """Client order id -> the ticket the order or leg was sent with; journal rows are kept as
+    their JSON and decoded on first look-up.
+
+    Only a working order's ticket is ever needed again (a synthetic resume or a
+    cancel/replace sends the remainder with it), so decoding a day's 100,000 tickets at
+    start-up would spend 0.3 s of the 2 s restore budget (issue 8, item 5) on tickets
+    nobody reads. A row that does not decode is logged and is then no ticket: looking it up
+    raises `KeyError` (so `get` gives None), iterating, `len` and `==` leave it out.
+
+    Args:
+        rows: (client order id, ticket JSON) rows, as the `tickets` table holds them.
+    """
+
+    def __init__(self, rows: Iterable[tuple[str, str]] = ()) -> None:
+        self._raw: dict[str, str] = dict(rows)
+        self._decoded: dict[str, OrderTicket] = {}
+
+    def __getitem__(self, client_order_id: str) -> OrderTicket:
+        ticket = self._decoded.get(client_order_id)
+        if ticket is not None:
+            return ticket
+        text = self._raw.pop(client_order_id)  # KeyError: no such ticket
         try:
-            tickets[client_order_id] = _TICKET.validate_json(text)
+            ticket = self._decoded[client_order_id] = _TICKET.validate_json(text)
         except ValidationError:
             log.exception("journal: ticket of %s left out, does not decode", client_order_id)
-    return tickets
+            raise KeyError(client_order_id) from None
+        return ticket
+
+    def __setitem__(self, client_order_id: str, ticket: OrderTicket) -> None:
+        self._raw.pop(client_order_id, None)
+        self._decoded[client_order_id] = ticket
+
+    def __delitem__(self, client_order_id: str) -> None:
+        if self._raw.pop(client_order_id, None) is None:
+            del self._decoded[client_order_id]
+
+    def __iter__(self) -> Iterator[str]:
+        self._decode_all()
+        return iter(self._decoded)
+
+    def __len__(self) -> int:
+        self._decode_all()
+        return len(self._decoded)
+
+    def take(self, other: TicketBook) -> None:
+        """Add every ticket of `other` (a later one replaces one of the same id), leaving
+        its rows undecoded."""
+        for client_order_id in other._decoded.keys() & self._raw.keys():
+            del self._raw[client_order_id]
+        for client_order_id in other._raw.keys() & self._decoded.keys():
+            del self._decoded[client_order_id]
+        self._raw.update(other._raw)
+        self._decoded.update(other._decoded)
+
+    def _decode_all(self) -> None:
+        for client_order_id in list(self._raw):
+            with contextlib.suppress(KeyError):
+                self[client_order_id]
 
 
 def decode_orders(texts: Sequence[str]) -> list[Order]:

@@ -47,6 +47,7 @@ from gui.oms.bulk import EVERYTHING, BulkOutcome, BulkProgress, BulkRunner, Scop
 from gui.oms.confirm import read_order
 from gui.oms.events import ErrorEvent, ErrorKind, Signal
 from gui.oms.journal import AuditEntry, Journal
+from gui.oms.journal_codec import TicketBook
 from gui.oms.legs import amendment_fields
 from gui.oms.store import OrderStore
 from gui.oms.synthetic import ActionResult, LegActions, find_with_fills, resolve_delays_s
@@ -134,7 +135,7 @@ class OrderService:
         self._instruments_loaded: set[tuple[str, str]] = set()
         # client order id -> the ticket it was sent with (a synthetic resume or a
         # cancel/replace sends the remainder with the same parameters)
-        self._tickets: dict[str, OrderTicket] = {}
+        self._tickets = TicketBook()
         self._legs = LegActions(
             store,
             self.errors,
@@ -352,8 +353,12 @@ class OrderService:
 
     def restore_tickets(self, tickets: Mapping[str, OrderTicket]) -> None:
         """Take the tickets orders and legs were sent with from the journal (a synthetic
-        resume or a cancel/replace after a restart sends the remainder with them)."""
-        self._tickets.update(tickets)
+        resume or a cancel/replace after a restart sends the remainder with them); a
+        `TicketBook`'s rows stay undecoded until one is needed."""
+        if isinstance(tickets, TicketBook):
+            self._tickets.take(tickets)
+        else:
+            self._tickets.update(tickets)
 
     def audit(
         self, action: str, scope: str, result: str, client_order_ids: Iterable[str] = ()

@@ -21,7 +21,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
@@ -270,18 +270,22 @@ class DeskNotifier(QObject):
 
     def on_fills(self, fills: Sequence[Fill]) -> None:
         """Queue the recent ones of a batch of new fills."""
-        recent = [fill for fill in fills if self._recent(fill.ts)]
-        if recent and self.enabled:
+        if not self.enabled:
+            return
+        since = self._since()  # once a batch: a restored day brings 80,000 fills at once
+        recent = [fill for fill in fills if fill.ts >= since]
+        if recent:
             self._batch.fills.extend(recent)
             self._schedule()
 
     def on_orders(self, orders: Sequence[Order]) -> None:
         """Queue orders that turned REJECTED recently (each one once)."""
+        since = self._since()
         for order in orders:
             if order.status != OrderStatus.REJECTED or order.client_order_id in self._rejected_seen:
                 continue
             self._rejected_seen.add(order.client_order_id)
-            if not self.enabled or not self._recent(order.updated_ts):
+            if not self.enabled or order.updated_ts < since:
                 continue
             what = f"{order.side} {format_decimal(order.quantity)} {order.pair} on {order.venue}"
             self._batch.rejections.append(f"{what}: {order.reason}" if order.reason else what)
@@ -357,8 +361,9 @@ class DeskNotifier(QObject):
 
     # -- plumbing ------------------------------------------------------------------------------
 
-    def _recent(self, ts: datetime) -> bool:
-        return (self._clock() - ts).total_seconds() <= RECENT_S
+    def _since(self) -> datetime:
+        """The oldest time that still counts as recent."""
+        return self._clock() - timedelta(seconds=RECENT_S)
 
     def _schedule(self) -> None:
         if not self._timer.isActive():

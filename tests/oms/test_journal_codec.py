@@ -9,6 +9,7 @@ from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -39,7 +40,7 @@ from gui.oms import journal_codec as codec
 from gui.oms.events import StoreChange
 from gui.oms.journal import Journal
 from gui.oms.store import OrderStore
-from tests.oms.journal_rigs import T0, spelled
+from tests.oms.journal_rigs import T0, spelled, ticket
 
 # Zeros spelt every way and trailing zeros on top of whatever hypothesis makes up: a
 # Decimal equal to another by value must still come back with its own digits.
@@ -239,3 +240,31 @@ def test_any_orders_and_fills_come_back_from_the_file(
         by_order.setdefault(fill.client_order_id, []).append(fill)
     expected = {key: sorted(value, key=lambda fill: fill.ts) for key, value in by_order.items()}
     assert spelled(state.fills) == spelled(expected)
+
+
+def test_restored_tickets_decode_when_looked_up_and_a_bad_one_is_no_ticket(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The desk reads a ticket again only to resume or replace a working order; a day's
+    # other tickets stay as their JSON (issue 8 §5: the 2 s restore budget).
+    sent = ticket(notes="kept")
+    book = codec.decode_tickets([("OD-1", codec.encode_ticket(sent)), ("OD-BAD", '{"venue": 7}')])
+    assert book["OD-1"] == sent and book["OD-1"] is book["OD-1"]  # decoded once
+    assert book.get("OD-BAD") is None and "OD-BAD" not in book
+    assert "does not decode" in caplog.text
+    assert dict(book) == {"OD-1": sent} and len(book) == 1
+
+
+def test_taking_restored_tickets_keeps_the_later_one_of_an_id() -> None:
+    service_book = codec.TicketBook()
+    service_book["OD-1"] = ticket(notes="sent this session")
+    restored = codec.decode_tickets(
+        [
+            ("OD-1", codec.encode_ticket(ticket(notes="journal"))),
+            ("OD-2", codec.encode_ticket(ticket())),
+        ]
+    )
+    service_book.take(restored)
+    assert service_book["OD-1"].notes == "journal" and service_book["OD-2"] == ticket()
+    service_book["OD-2"] = ticket(notes="replaced")
+    assert service_book == {"OD-1": ticket(notes="journal"), "OD-2": ticket(notes="replaced")}
