@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.metadata
 import logging
 import logging.handlers
 import os
@@ -27,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
@@ -73,8 +71,6 @@ log = logging.getLogger("gui")
 
 SCREENSHOT_TIMEOUT_S = 90.0
 """Longest the screenshot mode waits for every demo order's first fill, in seconds."""
-DEFAULT_SPEED = 20.0
-"""Sandbox seconds per real second by default: a 20-minute TWAP finishes in a minute."""
 LOG_FILE_NAME = "orderdesk.log"
 """The log file in the data directory."""
 LOG_FILE_MAX_BYTES = 5_000_000
@@ -197,74 +193,6 @@ def open_journal(data_dir: Path, *, sandbox: bool) -> Journal:
     return Journal.in_data_dir(folder)
 
 
-def desk_version() -> str:
-    """OrderDesk's version from the installed package's metadata ("unknown" without it)."""
-    try:
-        return importlib.metadata.version("orderdesk")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
-
-
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    """The `orderdesk` command line."""
-    parser = argparse.ArgumentParser(
-        prog="orderdesk", description="OrderDesk order-management desk"
-    )
-    parser.add_argument("--version", action="version", version=f"OrderDesk {desk_version()}")
-    parser.add_argument("--screenshot", metavar="FILE", help="save a PNG of the desk and exit")
-    parser.add_argument(
-        "--demo-orders",
-        type=int,
-        default=0,
-        metavar="N",
-        help="submit N demo orders on start (screenshot mode: wait for fills)",
-    )
-    parser.add_argument(
-        "--speed",
-        type=float,
-        default=DEFAULT_SPEED,
-        help=f"sandbox speed factor (default {DEFAULT_SPEED:g})",
-    )
-    parser.add_argument("--seed", type=int, default=7, help="sandbox market seed")
-    parser.add_argument(
-        "--faults",
-        metavar="SPEC",
-        help="inject faults in the embedded sandbox (see orderdesk-sandbox --faults)",
-    )
-    parser.add_argument(
-        "--settings",
-        metavar="FILE",
-        help="layout settings file (default: the user's config folder)",
-    )
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument(
-        "--accounts",
-        metavar="FILE",
-        type=Path,
-        help="trade the live accounts in this TOML file (secrets from the OS keyring) "
-        f"instead of {default_accounts_path()}",
-    )
-    mode.add_argument(
-        "--sandbox",
-        action="store_true",
-        help="trade the embedded sandbox (simulated venues) even when live accounts exist",
-    )
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        type=Path,
-        default=default_data_dir(),
-        help="where the journal and the log live (default: %(default)s)",
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    return parser.parse_args(argv)
-
-
-def default_data_dir() -> Path:
-    """The platform's per-user data directory for OrderDesk (`platformdirs`)."""
-    return platformdirs.user_data_path("OrderDesk", appauthor=False)
-
-
 def setup_logging(data_dir: Path, verbose: bool) -> list[logging.Handler]:
     """Log to stderr and to `<data_dir>/orderdesk.log`, both through the secret redactor.
 
@@ -378,7 +306,7 @@ async def _take_screenshot(desk: Desk, path: str, count: int) -> int:
     return 0
 
 
-async def _run(app: QApplication, args: argparse.Namespace) -> int:
+async def _run(app: QApplication, args: argparse.Namespace, early: SandboxProcess | None) -> int:
     # Keyring calls run here, on the loop, before the window exists: nothing waits on them
     # yet, and secrets never pass through an executor future (qasync logs their results).
     keychain = Keychain()
@@ -400,7 +328,6 @@ async def _run(app: QApplication, args: argparse.Namespace) -> int:
             # Started from a menu, the desk should open: on the sandbox, saying why.
             unusable = f"{exc}; running the sandbox instead (Settings > Accounts…)"
             log.error("%s", unusable)
-    early: SandboxProcess | None = getattr(args, "early_sandbox", None)
     if endpoints is None:
         sandbox = early or SandboxProcess(seed=args.seed, speed=args.speed, faults=args.faults)
         endpoints = await sandbox.start()
@@ -467,20 +394,21 @@ def install_excepthook(bridge: DeskBridge) -> None:
     sys.excepthook = hook
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the desk; returns the process exit code."""
-    args = parse_args(argv)
+def run(args: argparse.Namespace, early: SandboxProcess | None = None) -> int:
+    """Run the desk for the parsed command line; returns the process exit code.
+
+    Args:
+        args: `gui.launch.parse_args`'s namespace.
+        early: The sandbox `gui.launch.main` spawned before importing this module, or None
+            (stopped here if live accounts overrule it).
+    """
     try:
         handlers = setup_logging(args.data_dir, args.verbose)
     except OSError as exc:
         print(f"orderdesk: cannot use the data directory {args.data_dir}: {exc}", file=sys.stderr)
+        if early is not None:
+            early.stop()
         return EXIT_CONFIG_ERROR
-    # The sandbox starts first, so its start-up overlaps the desk's (issue 8, item 5).
-    early = None
-    if args.accounts is None and (args.sandbox or not has_live_accounts(default_accounts_path())):
-        early = SandboxProcess(seed=args.seed, speed=args.speed, faults=args.faults)
-        early.spawn()
-    args.early_sandbox = early
     QApplication.setOrganizationName("OrderDesk")
     QApplication.setApplicationName("OrderDesk")
     configure_high_dpi()  # before the application exists
@@ -492,7 +420,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     apply_theme(app)
     guard = GarbageCollectorGuard(app)  # Qt objects are only ever freed on this thread
     try:
-        return int(qasync.run(_run(app, args)))
+        return int(qasync.run(_run(app, args, early)))
     finally:
         if early is not None:
             early.stop()  # idempotent: `_run` stops it too
@@ -500,3 +428,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for handler in handlers:
             logging.getLogger().removeHandler(handler)
             handler.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`gui.launch.main`: the `orderdesk` command (kept here for callers of `gui.app`)."""
+    from gui.launch import main as launch_main
+
+    return launch_main(argv)

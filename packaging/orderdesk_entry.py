@@ -1,7 +1,7 @@
-"""PyInstaller entry point of the `orderdesk` executable (the desk): `gui.app.main`."""
+"""PyInstaller entry point of the `orderdesk` executable (the desk): `gui.launch.main`."""
 
 import sys
 
-import gui.app
+import gui.launch
 
-sys.exit(gui.app.main())
+sys.exit(gui.launch.main())

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import platformdirs
 import tomli_w
 
 from gui.oms.accounts import (
@@ -31,6 +30,7 @@ from gui.oms.accounts import (
     endpoints_from_accounts,
     load_accounts,
 )
+from gui.oms.app_dirs import ACCOUNTS_FILE_NAME, default_accounts_path
 from gui.venues.anboto.config import MAINNET_BASE_URL as ANBOTO_BASE_URL
 from gui.venues.anboto.config import AnbotoConfig
 from gui.venues.dfx.config import PRODUCTION_BASE_URL as DFX_BASE_URL
@@ -49,9 +49,6 @@ __all__ = [
     "has_live_accounts",
     "venue_settings",
 ]
-
-ACCOUNTS_FILE_NAME = "accounts.toml"
-"""The accounts file's name in the config directory."""
 
 DOCUMENTED_BASE_URLS: dict[str, str] = {
     # Tread.fi documents none: every customer has an instance (treadfi notes §2.1).
@@ -74,11 +71,6 @@ _ANBOTO_X_FIELDS = (
     "recv_window_ms",
     "array_encoding",
 )
-
-
-def default_accounts_path() -> Path:
-    """`<user config dir>/OrderDesk/accounts.toml` (e.g. `~/.config/OrderDesk/accounts.toml`)."""
-    return platformdirs.user_config_path("OrderDesk", appauthor=False) / ACCOUNTS_FILE_NAME
 
 
 def has_live_accounts(path: Path) -> bool:

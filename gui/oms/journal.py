@@ -40,10 +40,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import platformdirs
-
 from gui.domain.orders import Fill, Order, OrderTicket
 from gui.oms import journal_codec as codec
+from gui.oms.app_dirs import default_data_dir
 from gui.oms.events import StoreChange
 from gui.oms.journal_writer import BUSY_TIMEOUT_MS, AddRows, JournalError, JournalWriter
 from gui.oms.store import OrderStore
@@ -61,16 +60,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_FILE_NAME = "journal.sqlite3"
 """The journal's file name inside the data directory."""
-
-APP_NAME = "OrderDesk"
-"""Application name for the platform's data directory."""
-
-
-def default_data_dir() -> Path:
-    """The platform's per-user data directory for OrderDesk (Linux:
-    `~/.local/share/OrderDesk`, macOS: `~/Library/Application Support/OrderDesk`,
-    Windows: `%LOCALAPPDATA%\\OrderDesk`). Not created here."""
-    return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,6 @@ import platform
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
 import PySide6
 from PySide6.QtCore import QSize, Qt, qVersion
 from PySide6.QtGui import QAction
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.oms.app_dirs import APP_NAME, default_config_dir
 from gui.qt.icons import desk_icon
 
 __all__ = [
@@ -41,8 +41,6 @@ __all__ = [
     "orderdesk_version",
 ]
 
-APP_NAME = "OrderDesk"
-"""The application name the platform directories are named after."""
 _LOGO_PX = 64
 
 
@@ -66,7 +64,7 @@ class DeskEnvironment:
     def default_config_dir() -> Path:
         """The platform's per-user configuration directory for OrderDesk (`platformdirs`;
         Linux `~/.config/OrderDesk`)."""
-        return platformdirs.user_config_path(APP_NAME, appauthor=False)
+        return default_config_dir()
 
 
 def orderdesk_version() -> str:

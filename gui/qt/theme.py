@@ -372,7 +372,7 @@ def configure_high_dpi() -> bool:
     Returns:
         True when the policy was set; False when a `QGuiApplication` already existed (Qt
         would ignore the policy then, so nothing is changed; e.g. a probe that made its own
-        application before calling `gui.app.main`).
+        application before calling `gui.launch.main`).
     """
     if QGuiApplication.instance() is not None:
         return False

@@ -64,7 +64,7 @@ def main() -> int:
         window.resize(1500, 880)
         window.show()
         return app.exec()
-    from gui.app import main as desk_main
+    from gui.launch import main as desk_main
 
     return desk_main(sys.argv[1:])
 

@@ -1,7 +1,7 @@
 """Benchmark: start-up (issue 8, item 5): the window shown in under 1.5 s, a journal of
 100,000 orders restored in under 2 s.
 
-Window: `tests.benchmarks.startup_probe` runs the real `orderdesk` (`gui.app.main`) in a child
+Window: `tests.benchmarks.startup_probe` runs the real `orderdesk` (`gui.launch.main`) in a child
 process and prints a line the moment the main window is first exposed; the time is taken
 from spawning the child to that line, so interpreter start and every import count. Two
 modes: live accounts (`--accounts FILE`, secrets from a keyring, venues already up: a trader's

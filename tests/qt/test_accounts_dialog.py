@@ -13,7 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMainWindow, QMessageBox, QTextEdit
 from pytestqt.qtbot import QtBot
 
-from gui.app import parse_args, sandbox_accounts
+from gui.app import sandbox_accounts
+from gui.launch import parse_args
 from gui.oms.account_book import AccountBook, SandboxAccount, has_live_accounts
 from gui.oms.accounts import Keychain, load_accounts
 from gui.qt.account_form import STORED_PLACEHOLDER
