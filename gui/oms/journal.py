@@ -120,6 +120,9 @@ class Journal:
         """
         self.path = path
         self._stores: list[OrderStore] = []
+        # client order id -> the snapshot the intent queued last holds, until the store's
+        # next change (`OrderService.submit` adds the order right after queuing its intent)
+        self._intended: dict[str, Order] = {}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -204,19 +207,43 @@ class Journal:
         self._stores.append(store)
 
     def _on_change(self, change: StoreChange) -> None:
+        if self._intended:
+            # The store taking the order whose intent was just queued, as this very
+            # snapshot: already on its way (a second commit would hold up the submit).
+            intended, self._intended = self._intended, {}
+            if not change.fills and all(
+                intended.get(order.client_order_id) is order for order in change.orders
+            ):
+                return
         if not self._writer.submit(lambda batch: _add_change(batch, change)):
             log.warning("journal closed: %d order change(s) not journaled", len(change.orders))
 
+    def start_intent(self, order: Order, ticket: OrderTicket) -> asyncio.Future[None]:
+        """Queue an order's intent now: its snapshot (upserted, in queue order with the
+        store's changes) and the ticket (under `order.client_order_id`). If the store's next
+        change is adding this same `order` object, it is not written twice.
+
+        Queued before the caller goes on, so the commit (on the writer thread) runs while
+        the caller prepares the request; send nothing before the returned future is done.
+
+        Returns:
+            Done when committed; its exception is `JournalError` when the commit failed or
+            the journal is closed: do not send the order.
+        """
+        done: Future[None] = Future()
+        if not self._writer.submit(lambda batch: _add_intent(batch, order, ticket), done):
+            done.set_exception(JournalError(f"the journal {self.path} is closed"))
+        else:
+            self._intended[order.client_order_id] = order
+        return asyncio.wrap_future(done)
+
     async def record_intent(self, order: Order, ticket: OrderTicket) -> None:
-        """Make an order durable before its submit is sent: its snapshot (upserted, in queue
-        order with the store's changes) and the ticket (under `order.client_order_id`),
-        committed when this returns. The commit runs on the writer thread; the caller's loop
-        keeps running meanwhile.
+        """`start_intent`, committed when this returns.
 
         Raises:
             JournalError: The commit failed or the journal is closed: do not send the order.
         """
-        await self._durable(lambda batch: _add_intent(batch, order, ticket))
+        await self.start_intent(order, ticket)
 
     async def record_leg_intent(self, leg_client_order_id: str, ticket: OrderTicket) -> None:
         """Make a new leg's ticket durable (under the leg's client order id) before the leg

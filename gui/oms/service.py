@@ -48,10 +48,11 @@ from gui.oms.confirm import read_order
 from gui.oms.events import ErrorEvent, ErrorKind, Signal
 from gui.oms.journal import AuditEntry, Journal
 from gui.oms.journal_codec import TicketBook
+from gui.oms.journal_writer import JournalError
 from gui.oms.legs import amendment_fields
 from gui.oms.store import OrderStore
 from gui.oms.synthetic import ActionResult, LegActions, find_with_fills, resolve_delays_s
-from gui.venues.base import VenueCapabilities, VenueClient, capability_errors
+from gui.venues.base import VenueCapabilities, VenueClient, capability_errors, send_after
 
 __all__ = [
     "EVERYTHING",
@@ -247,12 +248,16 @@ class OrderService:
         client_order_id = new_client_order_id()
         self._tickets[client_order_id] = ticket
         order = Order.from_ticket(ticket, client_order_id)
+        # The intent is committed while the adapter builds and signs the request; the
+        # request leaves only once it is (`send_after`), or not at all (issue 8 §4).
+        intent = self._journal_intent(order, ticket)
         self.store.add(order)
-        if not await self._journal_intent(order, ticket):
-            return self._submitted(ticket, client_order_id)
         sent_at = self.store.stamp()
         try:
-            report = await client.submit(ticket, client_order_id)
+            with send_after(intent):
+                report = await client.submit(ticket, client_order_id)
+        except JournalError as exc:  # nothing was sent
+            self._not_journaled(order, exc)
         except TicketInvalid as invalid:  # the adapter's last check: nothing was sent
             self.errors.publish(
                 ErrorEvent(str(invalid), ErrorKind.VALIDATION, ticket.venue, client_order_id)
@@ -312,22 +317,24 @@ class OrderService:
         else:
             self.store.set_status(client_order_id, OrderStatus.REJECTED, exc.venue_message)
 
-    async def _journal_intent(self, order: Order, ticket: OrderTicket) -> bool:
-        """Make the intent durable before the request leaves; False (order REJECTED,
-        nothing sent, error pane told) when the journal cannot record it."""
+    def _journal_intent(self, order: Order, ticket: OrderTicket) -> asyncio.Future[None] | None:
+        """Queue the intent (`Journal.start_intent`): the request must not leave before
+        the returned future is done, and not at all if it raises `JournalError` (disk full,
+        locked, I/O: never send what is not journaled). None: no journal."""
         if self.journal is None:
-            return True
-        try:
-            await self.journal.record_intent(order, ticket)
-        except Exception as exc:  # disk full, locked, I/O: never send what is not journaled
-            log.exception("journal could not record the intent of %s", order.client_order_id)
-            why = f"not sent: the journal could not record it ({exc})"
-            self.store.set_status(order.client_order_id, OrderStatus.REJECTED, why)
-            self.errors.publish(
-                ErrorEvent(why, ErrorKind.INTERNAL, order.venue, order.client_order_id)
-            )
-            return False
-        return True
+            return None
+        intent = self.journal.start_intent(order, ticket)
+        # Retrieved here too: an adapter that refuses the ticket sends nothing and never
+        # waits for the intent.
+        intent.add_done_callback(lambda done: done.cancelled() or done.exception())
+        return intent
+
+    def _not_journaled(self, order: Order, exc: JournalError) -> None:
+        """The intent could not be journaled, so nothing was sent: REJECTED, error pane."""
+        log.error("journal could not record the intent of %s: %s", order.client_order_id, exc)
+        why = f"not sent: the journal could not record it ({exc})"
+        self.store.set_status(order.client_order_id, OrderStatus.REJECTED, why)
+        self.errors.publish(ErrorEvent(why, ErrorKind.INTERNAL, order.venue, order.client_order_id))
 
     async def _leg_intent(self, leg_client_order_id: str, ticket: OrderTicket) -> None:
         """Make a new leg's intent durable before it is sent (raises when it cannot be)."""

@@ -63,6 +63,7 @@ from gui.domain.errors import (
     VenueError,
     VenueRateLimited,
 )
+from gui.venues.base import wait_for_send_gate
 from gui.venues.clock import DATE_RESOLUTION_S, ClockOffset, OffsetSample, parse_http_date
 from gui.venues.limits import (
     DEFAULT_BUCKET,
@@ -218,7 +219,8 @@ def build_async_client(
     Returns:
         A client that does not follow redirects (a redirect means a wrong path, and a
         redirected POST would silently become a GET) and verifies TLS (httpx's default,
-        never turned off here); its cookie jar reads only responses that set a cookie.
+        never turned off here); its cookie jar reads only responses that set a cookie;
+        a request leaves only once the task's send gate allows it (`base.send_after`).
     """
     return httpx.AsyncClient(
         base_url=base_url,
@@ -228,7 +230,14 @@ def build_async_client(
         follow_redirects=False,
         headers={"Accept": "application/json"},
         cookies=_VenueCookieJar(),
+        # httpx runs request hooks after the auth has signed and before the transport
+        # sends: the place to hold a submit until its intent is journaled.
+        event_hooks={"request": [_hold_until_send_gate]},
     )
+
+
+async def _hold_until_send_gate(request: httpx.Request) -> None:
+    await wait_for_send_gate()
 
 
 class VenueHttp:

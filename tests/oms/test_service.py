@@ -7,15 +7,19 @@ repeatable and no test sleeps.
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections.abc import AsyncIterator
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 import pytest
 import pytest_asyncio
 
 from gui.domain import Amendment, OrderStatus, OrderTicket, Side, Strategy, TicketInvalid
+from gui.oms import journal_writer
 from gui.oms.events import ErrorEvent, ErrorKind, VenueHealth, VenueState
+from gui.oms.journal import Journal
 from gui.oms.polling import VenuePoller
 from gui.oms.service import OrderService, new_client_order_id
 from gui.oms.store import OrderStore
@@ -196,3 +200,29 @@ async def test_a_refused_pause_returns_the_order_to_working_and_says_why(rig: Ri
     assert "Order is not running." in result.message
     assert rig.store.get(order.client_order_id).status == OrderStatus.CANCELED  # type: ignore[union-attr]
     assert any("Order is not running." in e.message for e in rig.errors)
+
+
+@pytest.mark.asyncio
+async def test_an_order_the_journal_cannot_record_is_never_sent(
+    rig: Rig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another process holds the journal's write lock past its busy timeout.
+    monkeypatch.setattr(journal_writer, "BUSY_TIMEOUT_MS", 50)
+    journal = Journal(tmp_path / "journal.sqlite3")
+    journal.attach(rig.store)
+    rig.service.journal = journal
+    other = sqlite3.connect(tmp_path / "journal.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        order = await rig.service.submit(twap())
+        assert order.status == OrderStatus.REJECTED
+        assert order.reason.startswith("not sent: the journal could not record it")
+        assert rig.engine.orders() == []  # the venue never heard of it
+        assert rig.errors[-1].kind == ErrorKind.INTERNAL
+        other.rollback()
+        # Journaled, the next order goes out.
+        assert (await rig.service.submit(twap())).status == OrderStatus.WORKING
+        assert len(rig.engine.orders()) == 1
+    finally:
+        other.close()
+        journal.close()
