@@ -1,4 +1,5 @@
-"""Composition root: arguments, QApplication, the qasync loop and the wiring; nothing else.
+"""Composition root: QApplication, the qasync loop and the wiring; nothing else. The command
+line is read, and the sandbox spawned, by `gui.launch`, which then calls `run`.
 
 `orderdesk` trades the live accounts of `accounts.toml` in the user's config directory
 (written by Settings > Accounts…, gui/oms/account_book.py) when it has any, else opens the
@@ -21,7 +22,7 @@ import logging.handlers
 import os
 import signal
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -428,10 +429,3 @@ def run(args: argparse.Namespace, early: SandboxProcess | None = None) -> int:
         for handler in handlers:
             logging.getLogger().removeHandler(handler)
             handler.close()
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`gui.launch.main`: the `orderdesk` command (kept here for callers of `gui.app`)."""
-    from gui.launch import main as launch_main
-
-    return launch_main(argv)

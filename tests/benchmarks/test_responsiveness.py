@@ -6,7 +6,7 @@ pre-loaded through their own HTTP API with resting limit orders far from the mar
 per venue in full mode, 60 in quick mode (DFX at most 495: 99 per symbol on its 5 symbols,
 as its open-order list has no cursor and stops at 100 per symbol, DFX doc §6). The desk is
 the real one (`gui.app.build_desk` with a journal, the window shown offscreen, the
-garbage-collector guard `gui.app.main` installs), polling every second. It adopts the orders
+garbage-collector guard `gui.app.run` installs), polling every second. It adopts the orders
 through its polls; once they are all in, the window's own `LagMonitor` measures the event
 loop's lag for `SECONDS`.
 
