@@ -35,3 +35,13 @@ def model_tester(qapp: QApplication) -> Iterator[ModelTester]:
 
     yield attach
     testers.clear()
+
+
+@pytest.fixture
+def close_popups(qapp: QApplication) -> Iterator[None]:
+    """Close the menus a test left open, so the next test starts with none (use it with
+    `pytest.mark.usefixtures("close_popups")` in modules that open popup menus)."""
+    yield
+    while (popup := QApplication.activePopupWidget()) is not None:
+        popup.close()
+        qapp.processEvents()

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from gui.domain.orders import TERMINAL, WORKING, Leg, LegPurpose, Order, OrderStatus, Side
@@ -25,18 +25,12 @@ from gui.qt.theme import SIDE_COLOURS, STATUS_COLOURS
 from tests.qt.conftest import ModelTester
 from tests.qt.factories import make_order
 
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support (propagateSizeHints|raise|grabbing)"  # offscreen popups
-)
-
-
-@pytest.fixture(autouse=True)
-def _close_popups(qapp: QApplication) -> Iterator[None]:
-    """Close the menus a test left open, so the next test starts with none."""
-    yield
-    while (popup := QApplication.activePopupWidget()) is not None:
-        popup.close()
-        qapp.processEvents()
+pytestmark = [
+    pytest.mark.qt_log_ignore(
+        "This plugin does not support (propagateSizeHints|raise|grabbing)"  # offscreen popups
+    ),
+    pytest.mark.usefixtures("close_popups"),
+]
 
 
 S = OrderStatus

@@ -8,7 +8,6 @@ exact Decimals, times as ISO-8601 UTC.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from gui.domain.orders import Order, OrderStatus, Side
@@ -27,18 +26,12 @@ from gui.qt.fills import FillsColumn, FillsView
 from gui.qt.table_export import CSV_ENCODING
 from tests.qt.factories import T0, make_fill, make_order
 
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support (propagateSizeHints|raise|grabbing)"  # offscreen popups
-)
-
-
-@pytest.fixture(autouse=True)
-def _close_popups(qapp: QApplication) -> Iterator[None]:
-    """Close the menus a test left open, so the next test starts with none."""
-    yield
-    while (popup := QApplication.activePopupWidget()) is not None:
-        popup.close()
-        qapp.processEvents()
+pytestmark = [
+    pytest.mark.qt_log_ignore(
+        "This plugin does not support (propagateSizeHints|raise|grabbing)"  # offscreen popups
+    ),
+    pytest.mark.usefixtures("close_popups"),
+]
 
 
 C = BlotterColumn
